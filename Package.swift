@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "BatchScore",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "batchscore", targets: ["batchscore"]),
+        .library(name: "ScoreRuntime", targets: ["ScoreRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries. Only ScoreLinalg imports CBLAS, only ScoreJobSpec imports CYAML.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
+                       providers: [.apt(["libyaml-dev"])]),
+
+        .target(name: "ScoreCore"),
+        .target(name: "ScoreJobSpec", dependencies: ["ScoreCore", "CYAML"]),
+        .target(name: "ScoreLinalg", dependencies: ["ScoreCore", "CBLAS"]),
+        .target(name: "ScoreModels", dependencies: ["ScoreCore", "ScoreLinalg"]),
+        .target(name: "ScoreIO", dependencies: ["ScoreCore"]),
+        .target(name: "ScoreRuntime", dependencies: [
+            "ScoreCore", "ScoreJobSpec", "ScoreLinalg", "ScoreModels", "ScoreIO",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "batchscore", dependencies: [
+            "ScoreRuntime", "ScoreCore", "ScoreJobSpec",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "ScoreCoreTests", dependencies: ["ScoreCore"]),
+        .testTarget(name: "ScoreJobSpecTests", dependencies: ["ScoreJobSpec", "ScoreCore"]),
+        .testTarget(name: "ScoreIOTests", dependencies: ["ScoreIO", "ScoreCore"]),
+        .testTarget(name: "ScoreModelsTests", dependencies: ["ScoreModels", "ScoreCore", "ScoreLinalg"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ScoreRuntimeTests", dependencies: [
+            "ScoreRuntime", "ScoreCore", "ScoreJobSpec", "ScoreIO", "ScoreModels",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

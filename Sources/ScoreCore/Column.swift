@@ -1,0 +1,78 @@
+/// The typed values of one column, each kind in one contiguous array.
+public enum ColumnData: Sendable, Equatable {
+    case float64([Double])
+    case int64([Int64])
+    case string(StringColumn)
+    case bool([Bool])
+
+    public var type: ColumnType {
+        switch self {
+        case .float64: .float64
+        case .int64: .int64
+        case .string: .string
+        case .bool: .bool
+        }
+    }
+
+    public var count: Int {
+        switch self {
+        case .float64(let v): v.count
+        case .int64(let v): v.count
+        case .string(let v): v.count
+        case .bool(let v): v.count
+        }
+    }
+}
+
+/// A named, typed column of a `Batch` with its nulls.
+public struct Column: Sendable, Equatable {
+    public var name: String
+    public var data: ColumnData
+    /// Null rows; `nil` when the column has none (the common case, checked once per batch).
+    public var nulls: NullBitmap?
+
+    public init(name: String, data: ColumnData, nulls: NullBitmap? = nil) {
+        self.name = name
+        self.data = data
+        self.nulls = (nulls?.nullCount ?? 0) > 0 ? nulls : nil
+    }
+
+    public var type: ColumnType { data.type }
+    public var count: Int { data.count }
+
+    @inline(__always)
+    public func isNull(_ row: Int) -> Bool { nulls?.isNull(row) ?? false }
+
+    /// The value at `row` as a double, for numeric columns; nil for null or non-numeric.
+    public func double(at row: Int) -> Double? {
+        if isNull(row) { return nil }
+        switch data {
+        case .float64(let v): return v[row]
+        case .int64(let v): return Double(v[row])
+        default: return nil
+        }
+    }
+
+    /// The value at `row` rendered as text (for messages and tests; writers format bytes directly).
+    public func text(at row: Int) -> String? {
+        if isNull(row) { return nil }
+        switch data {
+        case .float64(let v): return NumberFormatting.shortest(v[row])
+        case .int64(let v): return String(v[row])
+        case .string(let v): return v[row]
+        case .bool(let v): return v[row] ? "true" : "false"
+        }
+    }
+
+    /// The rows at `indices`, in that order.
+    public func gather(_ indices: [Int]) -> Column {
+        let data: ColumnData
+        switch self.data {
+        case .float64(let v): data = .float64(indices.map { v[$0] })
+        case .int64(let v): data = .int64(indices.map { v[$0] })
+        case .string(let v): data = .string(v.gather(indices))
+        case .bool(let v): data = .bool(indices.map { v[$0] })
+        }
+        return Column(name: name, data: data, nulls: nulls?.gather(indices))
+    }
+}

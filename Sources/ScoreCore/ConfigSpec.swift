@@ -1,0 +1,102 @@
+/// The type of a config field, as a YAML value must have it.
+public indirect enum ConfigType: Sendable, Equatable, CustomStringConvertible {
+    case string
+    case int
+    case float
+    case bool
+    /// A file path; relative paths resolve against the job file's folder.
+    case path
+    /// One of a fixed set of words.
+    case choice([String])
+    case list(ConfigType)
+    /// A mapping with free-form keys (e.g. column names) and values of one type.
+    case map(ConfigType)
+    /// The value may also be null (`~`, `null`).
+    case nullable(ConfigType)
+    /// The first type that accepts the value wins.
+    case either(ConfigType, ConfigType)
+    /// A row count (`1000`) or a percent of rows (`1%`, `0.5%`).
+    case countOrPercent
+    /// A column type name: float64, int64, string, bool.
+    case columnType
+    /// A mapping with declared fields (nested sections such as `runtime.retry`).
+    case section([ConfigField])
+
+    public var description: String {
+        switch self {
+        case .string: "string"
+        case .int: "integer"
+        case .float: "number"
+        case .bool: "boolean"
+        case .path: "path"
+        case .choice(let words): words.joined(separator: " | ")
+        case .list(let t): "list of \(t)"
+        case .map(let t): "map of column → \(t)"
+        case .nullable(let t): "\(t) or null"
+        case .either(let a, let b): "\(a) | \(b)"
+        case .countOrPercent: "count or percent (e.g. 100 or 1%)"
+        case .columnType: ColumnType.allCases.map(\.rawValue).joined(separator: " | ")
+        case .section: "mapping"
+        }
+    }
+}
+
+/// One config field a plugin (or a job section) declares: this single declaration drives
+/// YAML checking, defaults, `batchscore plugins` and the README's reference.
+public struct ConfigField: Sendable, Equatable {
+    public var name: String
+    public var type: ConfigType
+    public var required: Bool
+    public var defaultValue: ConfigValue?
+    public var doc: String
+    /// Inclusive bounds for numeric fields (ints, numbers, counts), checked with the spec.
+    public var minimum: Double?
+    public var maximum: Double?
+
+    public init(_ name: String, _ type: ConfigType, required: Bool = false, default defaultValue: ConfigValue? = nil,
+                minimum: Double? = nil, maximum: Double? = nil, doc: String) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.defaultValue = defaultValue
+        self.minimum = minimum
+        self.maximum = maximum
+        self.doc = doc
+    }
+}
+
+/// What kind of plan component a plugin is.
+public enum PluginKind: String, Sendable, CaseIterable {
+    case reader, validator, features, model, writer
+
+    /// The plural used in listings and the YAML section that holds it.
+    public var title: String {
+        switch self {
+        case .reader: "readers"
+        case .validator: "validators"
+        case .features: "feature steps"
+        case .model: "model formats"
+        case .writer: "writers"
+        }
+    }
+}
+
+/// A plugin's self-description: its `type:` name, a summary, its fields and an example.
+public struct PluginSpec: Sendable, Equatable {
+    public var kind: PluginKind
+    public var type: String
+    public var summary: String
+    public var fields: [ConfigField]
+    /// A YAML flow mapping that configures the plugin (tested to parse).
+    public var example: String
+
+    public init(kind: PluginKind, type: String, summary: String, fields: [ConfigField], example: String) {
+        self.kind = kind
+        self.type = type
+        self.summary = summary
+        self.fields = fields
+        self.example = example
+    }
+
+    public func field(_ name: String) -> ConfigField? { fields.first { $0.name == name } }
+}

@@ -1,0 +1,77 @@
+/// A rows × features matrix of float64 in column-major order, contiguous, ready for BLAS.
+/// Column-major because a batch is columnar: each feature column is one copy.
+public struct FeatureMatrix: Sendable {
+    public let rows: Int
+    public let columns: Int
+    public let featureNames: [String]
+    /// `values[c * rows + r]` is row `r` of feature `c`.
+    public var values: [Double]
+
+    public init(rows: Int, featureNames: [String], values: [Double]) {
+        precondition(values.count == rows * featureNames.count)
+        self.rows = rows
+        self.columns = featureNames.count
+        self.featureNames = featureNames
+        self.values = values
+    }
+
+    @inline(__always)
+    public subscript(row: Int, column: Int) -> Double { values[column * rows + row] }
+
+    /// Builds the matrix from numeric columns of `batch`, rejecting rows with a null in any
+    /// feature (`rule: missing_value`). Rejected rows hold 0 and must be dropped by the caller.
+    public static func gather(from batch: Batch, features: [String],
+                              verdicts: inout RowVerdicts) throws(FeatureMatrixError) -> FeatureMatrix {
+        let n = batch.rowCount
+        var values = [Double](repeating: 0, count: n * features.count)
+        for (c, name) in features.enumerated() {
+            guard let column = batch.column(named: name) else { throw .missingColumn(name) }
+            let base = c * n
+            try values.withUnsafeMutableBufferPointer { out throws(FeatureMatrixError) in
+                switch column.data {
+                case .float64(let v):
+                    v.withUnsafeBufferPointer { src in
+                        _ = UnsafeMutableBufferPointer(rebasing: out[base ..< base + n]).initialize(from: src)
+                    }
+                case .int64(let v):
+                    for r in 0 ..< n { out[base + r] = Double(v[r]) }
+                case .bool(let v):
+                    for r in 0 ..< n { out[base + r] = v[r] ? 1 : 0 }
+                case .string:
+                    throw .notNumeric(name, column.type)
+                }
+            }
+            if let nulls = column.nulls {
+                for r in 0 ..< n where nulls.isNull(r) {
+                    values[base + r] = 0
+                    verdicts.reject(r, rule: "missing_value", reason: "missing value: \(name)")
+                }
+            }
+        }
+        return FeatureMatrix(rows: n, featureNames: features, values: values)
+    }
+
+    /// The rows at `indices` (used to drop rejected rows before scoring).
+    public func gather(_ indices: [Int]) -> FeatureMatrix {
+        if indices.count == rows { return self }
+        var out = [Double](repeating: 0, count: indices.count * columns)
+        for c in 0 ..< columns {
+            let src = c * rows, dst = c * indices.count
+            for (k, r) in indices.enumerated() { out[dst + k] = values[src + r] }
+        }
+        return FeatureMatrix(rows: indices.count, featureNames: featureNames, values: out)
+    }
+}
+
+/// Why a batch cannot become a `FeatureMatrix`. These are plan errors (caught by `validate`), not row verdicts.
+public enum FeatureMatrixError: Error, Sendable, Equatable, CustomStringConvertible {
+    case missingColumn(String)
+    case notNumeric(String, ColumnType)
+
+    public var description: String {
+        switch self {
+        case .missingColumn(let name): "the model needs column '\(name)', which the input does not have"
+        case .notNumeric(let name, let type): "the model needs column '\(name)' as a number, but it is \(type)"
+        }
+    }
+}

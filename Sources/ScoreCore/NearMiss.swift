@@ -1,0 +1,41 @@
+/// "Did you mean ...?" suggestions for misspelt keys, types and column names.
+public enum NearMiss {
+    /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
+    public static func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
+        let w = Array(word.lowercased().utf8)
+        var best: (String, Int)?
+        for c in candidates {
+            let d = distance(w, Array(c.lowercased().utf8))
+            if best == nil || d < best!.1 { best = (c, d) }
+        }
+        guard let (candidate, d) = best else { return nil }
+        let limit = max(1, min(3, (w.count + 2) / 4))
+        return d <= limit ? candidate : nil
+    }
+
+    /// A hint string ("did you mean 'x'?") or nil.
+    public static func hint(for word: String, among candidates: some Sequence<String>) -> String? {
+        suggestion(for: word, among: candidates).map { "did you mean '\($0)'?" }
+    }
+
+    /// Levenshtein distance with adjacent transpositions counted as one edit.
+    static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev2 = [Int](repeating: 0, count: b.count + 1)
+        var prev = Array(0 ... b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1 ... a.count {
+            cur[0] = i
+            for j in 1 ... b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    cur[j] = min(cur[j], prev2[j - 2] + 1)
+                }
+            }
+            (prev2, prev, cur) = (prev, cur, prev2)
+        }
+        return prev[b.count]
+    }
+}

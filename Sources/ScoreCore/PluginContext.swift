@@ -1,0 +1,24 @@
+/// What every plugin factory gets besides its config.
+public struct PluginContext: Sendable {
+    /// The job file's path (for messages) and folder (relative paths resolve against it).
+    public var jobFile: String
+    public var baseDirectory: String
+
+    public init(jobFile: String, baseDirectory: String) {
+        self.jobFile = jobFile
+        self.baseDirectory = baseDirectory
+    }
+
+    /// `path` resolved against the job's folder; absolute paths and `-` stay as they are.
+    public func resolve(_ path: String) -> String {
+        if path.hasPrefix("/") || path == "-" || baseDirectory.isEmpty || baseDirectory == "." { return path }
+        return baseDirectory.hasSuffix("/") ? baseDirectory + path : baseDirectory + "/" + path
+    }
+}
+
+/// What a reader must know before it opens its input: which columns the plan uses as numbers
+/// (they are parsed as float64 whatever a sample shows, so a bad cell is a row rejection).
+public struct ReaderRequirements: Sendable {
+    public var numericColumns: Set<String>
+    public init(numericColumns: Set<String> = []) { self.numericColumns = numericColumns }
+}

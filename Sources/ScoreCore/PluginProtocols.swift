@@ -1,0 +1,105 @@
+/// Reads the input as a stream of batches. One reader serves one job; calls are sequential.
+public protocol BatchReader: AnyObject {
+    /// The columns every batch has, known once the reader is open (after the header).
+    var schema: Schema { get }
+    /// The input's name as the job spec gives it (it appears in the quarantine's `source` column).
+    var sourceName: String { get }
+    /// The input's size in bytes, when known (for the ETA).
+    var totalBytes: Int64? { get }
+    /// Bytes consumed so far.
+    var bytesRead: Int64 { get }
+    /// The next batch of at most `maxRows` rows, or nil at the end of the input. A record that
+    /// cannot be parsed is returned as a rejection, never thrown. A failed call (an I/O error)
+    /// leaves the reader where it was, so the runtime can retry it.
+    func next(maxRows: Int) throws -> ReadResult?
+}
+
+/// One batch from a reader plus the records that failed to parse.
+public struct ReadResult: Sendable {
+    public var batch: Batch
+    public var rejections: [Rejection]
+
+    public init(batch: Batch, rejections: [Rejection]) {
+        self.batch = batch
+        self.rejections = rejections
+    }
+
+    /// Records consumed: parsed rows plus rejected ones.
+    public var rowsRead: Int { batch.rowCount + rejections.count }
+}
+
+/// Checks rows and rejects those that fail; it never stops the job for a bad row.
+public protocol RowValidator: Sendable {
+    /// The rule name written to the quarantine (`range`, `finite`, ...).
+    var rule: String { get }
+    /// Columns this validator reads as numbers (the reader parses them as numbers).
+    var numericColumns: [String] { get }
+    /// Plan-time check against the input schema (a missing column is a spec error).
+    func check(schema: Schema) throws
+    func validate(_ batch: Batch, verdicts: inout RowVerdicts)
+}
+
+/// Adds or replaces columns; may reject rows. (Lua feature hooks arrive in a later issue.)
+public protocol FeatureStep: Sendable {
+    var name: String { get }
+    var numericColumns: [String] { get }
+    var outputs: Schema { get }
+    func apply(_ batch: Batch, verdicts: inout RowVerdicts) throws -> Batch
+}
+
+/// A class label as the model's training data had it.
+public enum ClassLabel: Sendable, Equatable, CustomStringConvertible {
+    case int(Int64)
+    case string(String)
+
+    public var description: String {
+        switch self {
+        case .int(let i): String(i)
+        case .string(let s): s
+        }
+    }
+}
+
+/// What a model predicts.
+public enum ModelTask: Sendable, Equatable {
+    case classification(classes: [ClassLabel])
+    case regression
+}
+
+/// A model's output for a feature matrix.
+public struct Predictions: Sendable {
+    public var rows: Int
+    /// Regression: the predicted values.
+    public var values: [Double]
+    /// Classification: the index into the classes of each row's prediction.
+    public var classIndex: [Int]
+    /// Classification: `probabilities[k * rows + r]` is P(class k | row r) (column-major).
+    public var probabilities: [Double]
+
+    public init(rows: Int, values: [Double] = [], classIndex: [Int] = [], probabilities: [Double] = []) {
+        self.rows = rows
+        self.values = values
+        self.classIndex = classIndex
+        self.probabilities = probabilities
+    }
+}
+
+/// A loaded model, ready to score. Must be safe to call from several workers at once.
+public protocol ScoringModel: Sendable {
+    /// Input column names, in the order the model takes them.
+    var features: [String] { get }
+    var task: ModelTask { get }
+    /// A one-line description (`logistic regression, 4 features, classes [0, 1]`).
+    var summary: String { get }
+    func predict(_ x: FeatureMatrix) throws -> Predictions
+}
+
+/// Writes the output. Nothing is visible at the final path until `commit`.
+public protocol BatchWriter: AnyObject {
+    /// Appends a batch. A failed call (an I/O error) leaves the output as before, so it can be retried.
+    func write(_ batch: Batch) throws
+    /// Makes the output durable and visible at its final path (fsync, rename).
+    func commit() throws
+    /// Removes everything written; the final path is left untouched.
+    func abort()
+}
