@@ -13,6 +13,18 @@ public enum NumberFormatting {
         s.withUTF8 { out.append(contentsOf: $0) }
     }
 
+    /// Appends `value` as text that parses back to exactly `value`: whole numbers below 10^15 as
+    /// integers (`86`, not `86.0` — a column of counts parsed as float64 reads back as it was
+    /// written, and no String is allocated), everything else in shortest round-trip form.
+    @inline(__always)
+    public static func appendCompact(_ value: Double, to out: inout [UInt8]) {
+        if value.rounded(.towardZero) == value, abs(value) < 1e15, !(value == 0 && value.sign == .minus) {
+            appendInteger(Int64(value), to: &out)
+        } else {
+            appendShortest(value, to: &out)
+        }
+    }
+
     /// Appends the decimal text of `value` to `out` without allocating.
     @inline(__always)
     public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {

@@ -1,0 +1,249 @@
+import ScoreCore
+
+/// Turning a batch's field spans into typed columns: one pass per column over the spans,
+/// parsing numbers from the bytes in place.
+extension CSVReader {
+    /// Builds the batch from `records` (all with the schema's field count, fields in `fields`,
+    /// row-major). Rows with a cell that does not parse become `type` rejections.
+    func makeBatch(_ p: UnsafePointer<UInt8>, records: RecordList, rejections: inout [Rejection]) -> Batch {
+        let rows = records.count
+        let columnCount = schema.fields.count
+        var rowErrors: [Int: String] = [:]  // rare: a dictionary keeps the clean path free of bookkeeping
+        var columns: [Column] = []
+        columns.reserveCapacity(columnCount)
+        for (c, field) in schema.fields.enumerated() {
+            let cells = ColumnCells(p: p, fields: fields, column: c, stride: columnCount, rows: rows)
+            let context = CellContext(column: field.name, type: field.type, source: typeSources[c],
+                                      inferRows: options.inferRows, columnsKeyPath: options.columnsKeyPath)
+            columns.append(Self.makeColumn(cells, context, rowErrors: &rowErrors))
+        }
+
+        var kept: [Int]?
+        if !rowErrors.isEmpty {
+            var keep: [Int] = []
+            keep.reserveCapacity(rows - rowErrors.count)
+            for r in 0 ..< rows {
+                if let reason = rowErrors[r] {
+                    rejections.append(Rejection(
+                        line: records.lines[r], stage: "parse", rule: "type", reason: reason,
+                        record: String(decoding: UnsafeBufferPointer(start: p + records.starts[r],
+                                                                      count: records.ends[r] - records.starts[r]), as: UTF8.self)))
+                } else {
+                    keep.append(r)
+                }
+            }
+            columns = columns.map { $0.gather(keep) }
+            kept = keep
+        }
+        return Batch(columns: columns, origins: makeOrigins(p, records: records, kept: kept))
+    }
+
+    /// One copy of the batch's byte range, with each row's offsets into it.
+    private func makeOrigins(_ p: UnsafePointer<UInt8>, records: RecordList, kept: [Int]?) -> RowOrigins {
+        guard records.count > 0 else { return RowOrigins() }
+        let first = records.starts[0]
+        let last = records.ends[records.count - 1]
+        let bytes = Array(UnsafeBufferPointer(start: p + first, count: last - first))
+        let rows = kept ?? Array(0 ..< records.count)
+        var lines: [Int] = [], starts: [Int] = [], ends: [Int] = []
+        lines.reserveCapacity(rows.count)
+        starts.reserveCapacity(rows.count)
+        ends.reserveCapacity(rows.count)
+        if kept == nil {
+            lines = records.lines
+            starts = records.starts.map { $0 - first }
+            ends = records.ends.map { $0 - first }
+        } else {
+            for r in rows {
+                lines.append(records.lines[r])
+                starts.append(records.starts[r] - first)
+                ends.append(records.ends[r] - first)
+            }
+        }
+        return RowOrigins(lines: lines, recordBytes: bytes, recordStarts: starts, recordEnds: ends)
+    }
+
+    private static func makeColumn(_ cells: ColumnCells, _ context: CellContext, rowErrors: inout [Int: String]) -> Column {
+        switch context.type {
+        case .float64: makeFloatColumn(cells, context, rowErrors: &rowErrors)
+        case .int64: makeIntColumn(cells, context, rowErrors: &rowErrors)
+        case .bool: makeBoolColumn(cells, context, rowErrors: &rowErrors)
+        case .string: makeStringColumn(cells, context)
+        }
+    }
+
+    private static func makeFloatColumn(_ cells: ColumnCells, _ context: CellContext, rowErrors: inout [Int: String]) -> Column {
+        var nullRows: [Int] = []
+        let values = [Double](unsafeUninitializedCapacity: cells.rows) { buffer, initialized in
+            for r in 0 ..< cells.rows {
+                let f = cells.field(r)
+                let start = cells.fields.starts[f], end = cells.fields.ends[f]
+                if start == end {
+                    buffer[r] = 0
+                    nullRows.append(r)
+                    continue
+                }
+                let parsed: Double?
+                if cells.fields.kinds[f] == FieldKind.escaped.rawValue {
+                    parsed = CSVUnescape.bytes(cells.p, from: start, to: end).withUnsafeBufferPointer {
+                        NumberParsing.parseDouble($0.baseAddress!, count: $0.count)
+                    }
+                } else {
+                    parsed = NumberParsing.parseDouble(cells.p + start, count: end - start)
+                }
+                if let parsed {
+                    buffer[r] = parsed
+                } else {
+                    buffer[r] = 0
+                    if rowErrors[r] == nil { rowErrors[r] = context.reason(cells.display(f), "is not a number") }
+                }
+            }
+            initialized = cells.rows
+        }
+        return Column(name: context.column, data: .float64(values), nulls: nullBitmap(cells.rows, nullRows))
+    }
+
+    private static func makeIntColumn(_ cells: ColumnCells, _ context: CellContext, rowErrors: inout [Int: String]) -> Column {
+        var nullRows: [Int] = []
+        let values = [Int64](unsafeUninitializedCapacity: cells.rows) { buffer, initialized in
+            for r in 0 ..< cells.rows {
+                let f = cells.field(r)
+                let start = cells.fields.starts[f], end = cells.fields.ends[f]
+                buffer[r] = 0
+                if start == end {
+                    nullRows.append(r)
+                    continue
+                }
+                let parsed: IntParseResult
+                if cells.fields.kinds[f] == FieldKind.escaped.rawValue {
+                    parsed = CSVUnescape.bytes(cells.p, from: start, to: end).withUnsafeBufferPointer {
+                        NumberParsing.parseInt64($0.baseAddress!, count: $0.count)
+                    }
+                } else {
+                    parsed = NumberParsing.parseInt64(cells.p + start, count: end - start)
+                }
+                switch parsed {
+                case .value(let v):
+                    buffer[r] = v
+                case .invalid:
+                    if rowErrors[r] == nil { rowErrors[r] = context.reason(cells.display(f), "is not an integer") }
+                case .overflow:
+                    if rowErrors[r] == nil { rowErrors[r] = context.reason(cells.display(f), "is out of the int64 range") }
+                }
+            }
+            initialized = cells.rows
+        }
+        return Column(name: context.column, data: .int64(values), nulls: nullBitmap(cells.rows, nullRows))
+    }
+
+    private static func makeBoolColumn(_ cells: ColumnCells, _ context: CellContext, rowErrors: inout [Int: String]) -> Column {
+        var nullRows: [Int] = []
+        var values: [Bool] = []
+        values.reserveCapacity(cells.rows)
+        for r in 0 ..< cells.rows {
+            let f = cells.field(r)
+            let start = cells.fields.starts[f], end = cells.fields.ends[f]
+            if start == end {
+                values.append(false)
+                nullRows.append(r)
+                continue
+            }
+            let parsed: Bool?
+            if cells.fields.kinds[f] == FieldKind.escaped.rawValue {
+                parsed = CSVUnescape.bytes(cells.p, from: start, to: end).withUnsafeBufferPointer {
+                    NumberParsing.parseBool($0.baseAddress!, count: $0.count)
+                }
+            } else {
+                parsed = NumberParsing.parseBool(cells.p + start, count: end - start)
+            }
+            values.append(parsed ?? false)
+            if parsed == nil, rowErrors[r] == nil {
+                rowErrors[r] = context.reason(cells.display(f), "is not a boolean (true or false)")
+            }
+        }
+        return Column(name: context.column, data: .bool(values), nulls: nullBitmap(cells.rows, nullRows))
+    }
+
+    private static func makeStringColumn(_ cells: ColumnCells, _ context: CellContext) -> Column {
+        var byteCount = 0
+        for r in 0 ..< cells.rows {
+            let f = cells.field(r)
+            byteCount += cells.fields.ends[f] - cells.fields.starts[f]
+        }
+        var column = StringColumn()
+        column.reserveCapacity(rows: cells.rows, bytes: byteCount)
+        var nullRows: [Int] = []
+        for r in 0 ..< cells.rows {
+            let f = cells.field(r)
+            let start = cells.fields.starts[f], end = cells.fields.ends[f]
+            switch cells.fields.kinds[f] {
+            case FieldKind.plain.rawValue:
+                if start == end {
+                    nullRows.append(r)
+                    column.appendEmpty()
+                } else {
+                    column.append(bytes: UnsafeRawBufferPointer(start: cells.p + start, count: end - start))
+                }
+            case FieldKind.quoted.rawValue:
+                column.append(bytes: UnsafeRawBufferPointer(start: cells.p + start, count: end - start))
+            default:
+                CSVUnescape.forEachByte(cells.p, from: start, to: end) { column.appendByte($0) }
+                column.endValue()
+            }
+        }
+        return Column(name: context.column, data: .string(column), nulls: nullBitmap(cells.rows, nullRows))
+    }
+
+    private static func nullBitmap(_ rows: Int, _ nullRows: [Int]) -> NullBitmap? {
+        if nullRows.isEmpty { return nil }
+        var bitmap = NullBitmap(count: rows)
+        for r in nullRows { bitmap.setNull(r) }
+        return bitmap
+    }
+}
+
+/// The cells of one column in a batch's row-major field table.
+struct ColumnCells {
+    let p: UnsafePointer<UInt8>
+    let fields: FieldTable
+    let column: Int
+    let stride: Int
+    let rows: Int
+
+    @inline(__always)
+    func field(_ row: Int) -> Int { row &* stride &+ column }
+
+    /// The cell's value for a message, cut short when long.
+    func display(_ f: Int) -> String {
+        let start = fields.starts[f], end = fields.ends[f]
+        var text: String
+        if fields.kinds[f] == FieldKind.escaped.rawValue {
+            text = String(decoding: CSVUnescape.bytes(p, from: start, to: end), as: UTF8.self)
+        } else {
+            text = String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
+        }
+        if text.count > 60 { text = String(text.prefix(57)) + "..." }
+        return text
+    }
+}
+
+/// What a type rejection's reason says about the column.
+struct CellContext {
+    let column: String
+    let type: ColumnType
+    let source: CSVReader.TypeSource
+    let inferRows: Int
+    let columnsKeyPath: String
+
+    func reason(_ value: String, _ problem: String) -> String {
+        let base = "column '\(column)': '\(value)' \(problem)"
+        switch source {
+        case .declared:
+            return base
+        case .requiredNumeric:
+            return base + " (the job uses this column as a number)"
+        case .inferred:
+            return base + " (\(type) was inferred from the first \(inferRows) records; declare the column's type under \(columnsKeyPath))"
+        }
+    }
+}

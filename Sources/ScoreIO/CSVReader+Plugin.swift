@@ -1,0 +1,72 @@
+import ScoreCore
+
+/// The `csv` reader's config declaration and factory.
+extension CSVReader {
+    /// The reader plugin: `reader: { type: csv, path: data/customers.csv }`.
+    public static let plugin = PluginRegistry.Reader(spec: spec) { section, context, requirements in
+        try make(section, context, requirements)
+    }
+
+    /// The config the `csv` reader accepts; it drives spec checking and the docs.
+    public static let spec = PluginSpec(
+        kind: .reader, type: "csv",
+        summary: "Reads an RFC 4180 CSV file (quoted fields, CRLF or LF, UTF-8 BOM), streaming in chunks.",
+        fields: [
+            ConfigField("path", .path, required: true, doc: "The CSV file; relative paths resolve against the job file's folder."),
+            ConfigField("delimiter", .string, default: .string(","), doc: "The field separator: one byte, e.g. \",\", \";\" or \"\\t\"."),
+            ConfigField("header", .bool, default: .bool(true),
+                        doc: "Whether the first record names the columns; otherwise they are column_1, column_2, ..."),
+            ConfigField("columns", .map(.columnType),
+                        doc: "Column types that override inference, e.g. { id: string, age: int64 }."),
+            ConfigField("infer_rows", .int, default: .int(1000), minimum: 1,
+                        doc: "How many records the type inference looks at for columns not declared."),
+            ConfigField("max_record_bytes", .int, default: .int(1_048_576), minimum: 1024,
+                        doc: "The longest record accepted; a longer one (often an unclosed quote) stops the job."),
+        ],
+        example: "{ type: csv, path: data/customers.csv }")
+
+    static func make(_ section: ConfigSection, _ context: PluginContext, _ requirements: ReaderRequirements) throws -> CSVReader {
+        guard let path = section.string("path") else {
+            throw JobSpecError(at: section.location, section.keyPath(of: "path"), "missing required key")
+        }
+        var options = Options()
+        options.delimiter = try delimiter(section)
+        options.header = section.bool("header") ?? true
+        options.inferRows = max(1, section.int("infer_rows") ?? 1000)
+        options.maxRecordBytes = max(1024, section.int("max_record_bytes") ?? 1_048_576)
+        options.columnsLocation = section.location(of: "columns")
+        options.columnsKeyPath = section.keyPath(of: "columns")
+        for (name, value) in section.map("columns") ?? [] {
+            guard let typeName = value.stringValue, let type = ColumnType(rawValue: typeName) else {
+                throw JobSpecError(at: section.location(of: "columns"), "\(section.keyPath(of: "columns")).\(name)",
+                                   "'\(value)' is not a column type (\(ConfigType.columnType))",
+                                   hint: NearMiss.hint(for: value.description, among: ColumnType.allCases.map(\.rawValue)))
+            }
+            options.columns.append((name, type))
+        }
+        let opened: OpenedFile
+        do {
+            opened = try OpenedFile.openFile(context.resolve(path))
+        } catch {
+            throw JobSpecError(at: section.location(of: "path"), section.keyPath(of: "path"), error.message)
+        }
+        return try CSVReader(opened: opened, sourceName: path, options: options, requirements: requirements,
+                             chunkSize: defaultChunkSize)
+    }
+
+    /// The `delimiter` value as one byte; shared with the writer.
+    static func delimiter(_ section: ConfigSection) throws -> UInt8 {
+        let text = section.string("delimiter") ?? ","
+        let bytes = Array(text.utf8)
+        guard bytes.count == 1 else {
+            throw JobSpecError(at: section.location(of: "delimiter"), section.keyPath(of: "delimiter"),
+                               "the delimiter must be one byte, got '\(text)' (\(bytes.count) bytes)",
+                               hint: "use \"\\t\" for a tab")
+        }
+        guard bytes[0] != CSVScanner.quote, bytes[0] != CSVScanner.lf, bytes[0] != CSVScanner.cr else {
+            throw JobSpecError(at: section.location(of: "delimiter"), section.keyPath(of: "delimiter"),
+                               "the delimiter cannot be a quote or a line break")
+        }
+        return bytes[0]
+    }
+}

@@ -1,0 +1,385 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ScoreCore
+
+/// A streaming RFC 4180 CSV reader: reads the file in chunks, scans each batch's records in one
+/// pass over the bytes, then converts field spans to typed columns.
+///
+/// Records that cannot become rows (wrong field count, a cell that is not of its column's type)
+/// come back as rejections with their physical line and original text; problems with the file as
+/// a whole (an unclosed quote, a record over `max_record_bytes`, I/O) are thrown as `InputError`.
+/// A class used by one task at a time, as `BatchReader` requires.
+public final class CSVReader: BatchReader {
+    /// How the file is laid out and typed (the plugin's config, checked).
+    public struct Options: Sendable {
+        /// The one-byte field separator.
+        public var delimiter: UInt8
+        /// Whether the first non-blank record names the columns; otherwise they are `column_1`, ...
+        public var header: Bool
+        /// Declared column types, which win over inference.
+        public var columns: [(name: String, type: ColumnType)]
+        /// How many records the type inference looks at.
+        public var inferRows: Int
+        /// The longest record accepted, in bytes; a guard against a runaway quote.
+        public var maxRecordBytes: Int
+        /// Where `columns` stands in the job file and its key path, for errors about it.
+        public var columnsLocation: SourceLocation?
+        public var columnsKeyPath: String
+
+        public init(delimiter: UInt8 = UInt8(ascii: ","), header: Bool = true,
+                    columns: [(name: String, type: ColumnType)] = [], inferRows: Int = 1000,
+                    maxRecordBytes: Int = 1 << 20, columnsLocation: SourceLocation? = nil,
+                    columnsKeyPath: String = "columns") {
+            self.delimiter = delimiter
+            self.header = header
+            self.columns = columns
+            self.inferRows = max(1, inferRows)
+            self.maxRecordBytes = max(1, maxRecordBytes)
+            self.columnsLocation = columnsLocation
+            self.columnsKeyPath = columnsKeyPath
+        }
+    }
+
+    /// Why a column has its type, for rejection reasons that say what to change.
+    enum TypeSource {
+        case declared
+        case requiredNumeric
+        case inferred
+    }
+
+    /// The default read size: large enough that a read is rare, small enough to stay in cache-friendly memory.
+    static let defaultChunkSize = 4 << 20
+
+    public private(set) var schema = Schema([])
+    public let sourceName: String
+    public let totalBytes: Int64?
+    /// Bytes consumed: everything before the next unread record.
+    public var bytesRead: Int64 { file.keptOffset }
+
+    let options: Options
+    let file: ChunkedFile
+    let scanner: CSVScanner
+    /// Scratch for the records of one batch; reused so steady state allocates nothing here.
+    let fields = FieldTable()
+    private(set) var typeSources: [TypeSource] = []
+    /// The physical line of the next unread byte.
+    private(set) var nextLine = 1
+
+    /// Opens `path` and reads its header (and a sample of records when types are inferred).
+    ///
+    /// - Parameters:
+    ///   - path: the file to read.
+    ///   - sourceName: the name for messages and the quarantine; `path` when nil.
+    ///   - requirements: columns the plan uses as numbers (read as float64 unless declared).
+    /// - Throws: `InputError` when the file cannot be read or its header is bad; `JobSpecError`
+    ///   when a declared column is not in the file.
+    public convenience init(path: String, sourceName: String? = nil, options: Options = Options(),
+                            requirements: ReaderRequirements = ReaderRequirements()) throws {
+        try self.init(path: path, sourceName: sourceName, options: options, requirements: requirements,
+                      chunkSize: Self.defaultChunkSize)
+    }
+
+    /// As the public init, with a chosen read size (tests use tiny ones to put chunk boundaries everywhere).
+    convenience init(path: String, sourceName: String?, options: Options, requirements: ReaderRequirements,
+                     chunkSize: Int) throws {
+        let name = sourceName ?? path
+        let opened: OpenedFile
+        do {
+            opened = try OpenedFile.openFile(path)
+        } catch {
+            throw InputError(file: name, error.message, transient: SystemErrors.isTransient(error.code))
+        }
+        try self.init(opened: opened, sourceName: name, options: options, requirements: requirements, chunkSize: chunkSize)
+    }
+
+    init(opened: OpenedFile, sourceName: String, options: Options, requirements: ReaderRequirements, chunkSize: Int) throws {
+        self.sourceName = sourceName
+        self.totalBytes = opened.size
+        self.options = options
+        self.file = ChunkedFile(fd: opened.fd, name: sourceName, chunkSize: chunkSize)
+        self.scanner = CSVScanner(delimiter: options.delimiter)
+        try skipByteOrderMark()
+        let names = try options.header ? readHeader() : nil
+        try resolveSchema(headerNames: names, requirements: requirements)
+    }
+
+    public func next(maxRows: Int) throws -> ReadResult? {
+        let limit = max(1, maxRows)
+        fields.removeAll()
+        var records = RecordList(reserving: min(limit, 1 << 16))
+        var rejections: [Rejection] = []
+        let columnCount = schema.fields.count
+        var rel = 0
+        var line = nextLine
+        var consumed = 0
+        scanning: while consumed < limit {
+            let mark = fields.count
+            switch try scanRecord(at: rel, line: line) {
+            case .end, .incomplete:
+                break scanning
+            case .blank(let next):
+                rel = next
+                line += 1
+            case .record(let span):
+                if span.fieldCount != columnCount {
+                    fields.truncate(to: mark)
+                    rejections.append(Rejection(
+                        line: line, stage: "parse", rule: "field_count",
+                        reason: "expected \(columnCount) field\(columnCount == 1 ? "" : "s"), found \(span.fieldCount)",
+                        record: text(span)))
+                } else {
+                    records.append(start: span.start, end: span.contentEnd, line: line)
+                }
+                consumed += 1
+                line += span.lineBreaks
+                rel = span.next
+            }
+        }
+        // Nothing below can fail: the reader's position moves only once the batch is built.
+        let batch = makeBatch(file.kept, records: records, rejections: &rejections)
+        file.consume(rel)
+        nextLine = line
+        if consumed == 0 { return nil }
+        if rejections.count > 1 { rejections.sort { $0.line < $1.line } }
+        return ReadResult(batch: batch, rejections: rejections)
+    }
+
+    // MARK: - Scanning
+
+    /// Scans the record at `rel` (relative to the kept bytes), reading more input as needed;
+    /// never returns `.incomplete`.
+    func scanRecord(at rel: Int, line: Int) throws -> ScanStep {
+        let mark = fields.count
+        while true {
+            let step = scanner.scan(file.kept, end: file.keptCount, from: rel, atEOF: file.atEOF, fields: fields)
+            switch step {
+            case .record(let span):
+                if span.contentEnd - span.start > options.maxRecordBytes { throw recordTooLong(line: line, openQuote: nil) }
+                return step
+            case .blank, .end:
+                return step
+            case .incomplete(let openQuote):
+                fields.truncate(to: mark)
+                if file.atEOF {
+                    let quoteLine = line + (openQuote ?? 0)
+                    throw InputError(file: sourceName, line: quoteLine, "unclosed quote starting at line \(quoteLine)")
+                }
+                if file.keptCount - rel > options.maxRecordBytes {
+                    throw recordTooLong(line: line, openQuote: openQuote.map { line + $0 })
+                }
+                try file.readMore()
+            }
+        }
+    }
+
+    private func recordTooLong(line: Int, openQuote: Int?) -> InputError {
+        var message = "the record starting at line \(line) is longer than max_record_bytes (\(options.maxRecordBytes) bytes)"
+        if let openQuote { message += "; is the quote opened at line \(openQuote) closed?" }
+        return InputError(file: sourceName, line: line, message)
+    }
+
+    /// The record's original text, without its line terminator.
+    func text(_ span: RecordSpan) -> String {
+        String(decoding: UnsafeBufferPointer(start: file.kept + span.start, count: span.contentEnd - span.start), as: UTF8.self)
+    }
+
+    // MARK: - Header and schema
+
+    private func skipByteOrderMark() throws {
+        while file.keptCount < 3 && !file.atEOF { try file.readMore() }
+        let p = file.kept
+        if file.keptCount >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { file.consume(3) }
+    }
+
+    /// Reads the first non-blank record as column names; nil for an empty file.
+    private func readHeader() throws -> [String]? {
+        fields.removeAll()
+        var rel = 0
+        var line = nextLine
+        while true {
+            switch try scanRecord(at: rel, line: line) {
+            case .end, .incomplete:
+                file.consume(rel)
+                nextLine = line
+                return nil
+            case .blank(let next):
+                rel = next
+                line += 1
+            case .record(let span):
+                let names = (0 ..< fields.count).map { fieldString($0) }
+                try checkHeader(names, line: line)
+                file.consume(span.next)
+                nextLine = line + span.lineBreaks
+                fields.removeAll()
+                return names
+            }
+        }
+    }
+
+    private func checkHeader(_ names: [String], line: Int) throws {
+        var seen: [String: Int] = [:]
+        for (i, name) in names.enumerated() {
+            if name.isEmpty {
+                throw InputError(file: sourceName, line: line, "column \(i + 1) of the header has an empty name")
+            }
+            if let first = seen[name] {
+                throw InputError(file: sourceName, line: line,
+                                 "the header names column '\(name)' twice (columns \(first + 1) and \(i + 1))")
+            }
+            seen[name] = i
+        }
+    }
+
+    /// Field `i` of the scratch table as text (header names).
+    private func fieldString(_ i: Int) -> String {
+        let p = file.kept
+        let start = fields.starts[i], end = fields.ends[i]
+        if fields.kinds[i] == FieldKind.escaped.rawValue {
+            return String(decoding: CSVUnescape.bytes(p, from: start, to: end), as: UTF8.self)
+        }
+        return String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
+    }
+
+    /// Names and types the columns: declared types win, then the plan's numeric columns, then a sample.
+    private func resolveSchema(headerNames: [String]?, requirements: ReaderRequirements) throws {
+        var names = headerNames ?? []
+        let declared = Dictionary(options.columns.map { ($0.name, $0.type) }, uniquingKeysWith: { _, last in last })
+        let needsSample = headerNames == nil
+            || names.contains { declared[$0] == nil && !requirements.numericColumns.contains($0) }
+        var inference: TypeInference?
+        if needsSample {
+            let sample = try sampleRecords(columnCount: headerNames?.count)
+            if headerNames == nil { names = (0 ..< sample.columnCount).map { "column_\($0 + 1)" } }
+            inference = sample.inference
+        }
+        for column in options.columns where !names.contains(column.name) {
+            let known = names.isEmpty ? "it has no columns" : "it has " + names.map { "'\($0)'" }.joined(separator: ", ")
+            throw JobSpecError(at: options.columnsLocation, "\(options.columnsKeyPath).\(column.name)",
+                               "column '\(column.name)' is not in \(sourceName) (\(known))",
+                               hint: NearMiss.hint(for: column.name, among: names))
+        }
+        var schemaFields: [Schema.Field] = []
+        typeSources = []
+        for (i, name) in names.enumerated() {
+            if let type = declared[name] {
+                schemaFields.append(.init(name: name, type: type))
+                typeSources.append(.declared)
+            } else if requirements.numericColumns.contains(name) {
+                schemaFields.append(.init(name: name, type: .float64))
+                typeSources.append(.requiredNumeric)
+            } else {
+                schemaFields.append(.init(name: name, type: inference?.type(of: i) ?? .string))
+                typeSources.append(.inferred)
+            }
+        }
+        schema = Schema(schemaFields)
+    }
+
+    /// Looks at the first `inferRows` records without consuming them. Without a header, the
+    /// first record also fixes the column count.
+    private func sampleRecords(columnCount known: Int?) throws -> (columnCount: Int, inference: TypeInference) {
+        fields.removeAll()
+        var columnCount = known
+        var inference = TypeInference(columns: known ?? 0)
+        var rel = 0
+        var line = nextLine
+        var seen = 0
+        sampling: while seen < options.inferRows {
+            let mark = fields.count
+            switch try scanRecord(at: rel, line: line) {
+            case .end, .incomplete:
+                break sampling
+            case .blank(let next):
+                rel = next
+                line += 1
+            case .record(let span):
+                if columnCount == nil {
+                    columnCount = span.fieldCount
+                    inference = TypeInference(columns: span.fieldCount)
+                }
+                if span.fieldCount == columnCount {
+                    let p = file.kept
+                    for c in 0 ..< span.fieldCount {
+                        let f = mark + c
+                        let start = fields.starts[f], end = fields.ends[f]
+                        if start == end { continue }  // null (or `""`, which is null in typed columns)
+                        if fields.kinds[f] == FieldKind.escaped.rawValue {
+                            let bytes = CSVUnescape.bytes(p, from: start, to: end)
+                            bytes.withUnsafeBufferPointer { inference.observe(column: c, $0.baseAddress!, count: $0.count) }
+                        } else {
+                            inference.observe(column: c, p + start, count: end - start)
+                        }
+                    }
+                }
+                fields.truncate(to: mark)
+                seen += 1
+                line += span.lineBreaks
+                rel = span.next
+            }
+        }
+        fields.removeAll()
+        return (columnCount ?? 0, inference)
+    }
+}
+
+/// The start, end and line of each record that becomes a row.
+struct RecordList {
+    var starts: [Int] = []
+    var ends: [Int] = []
+    var lines: [Int] = []
+
+    init(reserving n: Int) {
+        starts.reserveCapacity(n)
+        ends.reserveCapacity(n)
+        lines.reserveCapacity(n)
+    }
+
+    var count: Int { starts.count }
+
+    @inline(__always)
+    mutating func append(start: Int, end: Int, line: Int) {
+        starts.append(start)
+        ends.append(end)
+        lines.append(line)
+    }
+}
+
+/// An open regular file and its size.
+struct OpenedFile {
+    struct Failure: Error {
+        var message: String
+        var code: Int32
+    }
+
+    var fd: Int32
+    var size: Int64
+
+    static func openFile(_ path: String) throws(Failure) -> OpenedFile {
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT { throw Failure(message: "file not found: \(path)", code: code) }
+            throw Failure(message: "cannot open \(path): \(SystemErrors.message(code))", code: code)
+        }
+        var info = stat()
+        if fstat(fd, &info) != 0 {
+            let code = errno
+            close(fd)
+            throw Failure(message: "cannot read \(path): \(SystemErrors.message(code))", code: code)
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw Failure(message: "\(path) is a directory, not a file", code: EISDIR)
+        }
+        if (info.st_mode & S_IFMT) != S_IFREG {
+            close(fd)
+            throw Failure(message: "\(path) is not a regular file", code: EINVAL)
+        }
+        return OpenedFile(fd: fd, size: Int64(info.st_size))
+    }
+}

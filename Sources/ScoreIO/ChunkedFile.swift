@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ScoreCore
+
+/// A read-only file seen through a growable window of its bytes, filled chunk by chunk with `pread`.
+///
+/// `base[0 ..< count]` holds the file's bytes from `bufferOffset`. `keepFrom` marks the first
+/// byte still needed; `readMore` may move the kept bytes to the front (then `keepFrom` becomes 0),
+/// so callers hold offsets relative to `keepFrom`. Reads go to an explicit file offset and only
+/// extend the window on success: a failed read changes nothing a caller can see.
+final class ChunkedFile {
+    let fd: Int32
+    /// The name used in errors (the path as the job spec writes it).
+    let name: String
+    let chunkSize: Int
+    // Unchecked exclusivity: the reader reads these once per record, and the dynamic checks
+    // showed in profiles; the file belongs to one reader used by one task, with no overlapping access.
+    @exclusivity(unchecked) private(set) var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var capacity: Int
+    @exclusivity(unchecked) private(set) var count = 0
+    /// The file offset of `base[0]`.
+    @exclusivity(unchecked) private(set) var bufferOffset: Int64 = 0
+    @exclusivity(unchecked) private(set) var atEOF = false
+    /// Bytes before this index may be discarded.
+    @exclusivity(unchecked) var keepFrom = 0
+
+    init(fd: Int32, name: String, chunkSize: Int) {
+        self.fd = fd
+        self.name = name
+        self.chunkSize = max(1, chunkSize)
+        capacity = self.chunkSize * 2
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        base.deallocate()
+        close(fd)
+    }
+
+    /// The kept bytes: offsets relative to `keepFrom` index this.
+    var kept: UnsafePointer<UInt8> { UnsafePointer(base + keepFrom) }
+    var keptCount: Int { count - keepFrom }
+
+    /// The file offset of `keepFrom`.
+    var keptOffset: Int64 { bufferOffset + Int64(keepFrom) }
+
+    /// Reads the next chunk after the window. Sets `atEOF` when the file has no more bytes.
+    func readMore() throws(InputError) {
+        if capacity - count < chunkSize {
+            if keepFrom > 0 {
+                // Move the kept tail to the front rather than grow: once per chunk, and only
+                // the partial batch is copied.
+                let kept = count - keepFrom
+                memmove(base, base + keepFrom, kept)  // overlapping ranges
+                bufferOffset += Int64(keepFrom)
+                count = kept
+                keepFrom = 0
+            }
+            if capacity - count < chunkSize {
+                let newCapacity = max(capacity * 2, count + chunkSize)
+                let new = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+                new.update(from: base, count: count)
+                base.deallocate()
+                base = new
+                capacity = newCapacity
+            }
+        }
+        let fileOffset = bufferOffset + Int64(count)
+        while true {
+            let n = pread(fd, base + count, chunkSize, off_t(fileOffset))
+            if n > 0 {
+                count += n
+                return
+            }
+            if n == 0 {
+                atEOF = true
+                return
+            }
+            let code = errno
+            if code == EINTR { continue }
+            throw InputError(file: name, "read failed: \(SystemErrors.message(code))",
+                             transient: SystemErrors.isTransient(code))
+        }
+    }
+
+    /// Drops `n` kept bytes from the front (consumed input).
+    func consume(_ n: Int) {
+        keepFrom += n
+    }
+}

@@ -1,0 +1,65 @@
+import ScoreCore
+
+/// The job-level sections' field declarations. Like a plugin's fields, each is declared once and
+/// drives checking, defaults and the generated docs.
+public enum JobSections {
+    /// `output:` — which columns the output has and what the model's columns are called.
+    public static let output: [ConfigField] = [
+        ConfigField("passthrough", .nullable(.list(.string)),
+                    doc: "Input columns copied to the output, in this order. Absent or null copies every input column."),
+        ConfigField("prediction", .string, default: .string("prediction"),
+                    doc: "Name of the column holding the predicted value or class."),
+        ConfigField("confidence", .either(.bool, .string), default: .string("confidence"),
+                    doc: "Name of the column holding the predicted class's probability; `false` leaves it out."),
+        ConfigField("probabilities", .either(.bool, .string), default: .bool(false),
+                    doc: "`true` adds one column per class named `proba_<class>`; a string uses that prefix instead."),
+    ]
+
+    /// `quarantine:` — where rejected rows go.
+    public static let quarantine: [ConfigField] = [
+        ConfigField("path", .path,
+                    doc: "File for rejected rows with their source line, stage and reason. Absent: a file beside the output."),
+    ]
+
+    /// `runtime.retry:` — how transient failures (I/O hiccups) are retried.
+    public static let retry: [ConfigField] = [
+        ConfigField("attempts", .int, default: .int(3), minimum: 1, maximum: 100,
+                    doc: "Attempts per operation, the first included."),
+        ConfigField("backoff", .choice(["exponential", "constant"]), default: .string("exponential"),
+                    doc: "How the wait grows between attempts."),
+        ConfigField("base_secs", .float, default: .float(0.5), minimum: 0,
+                    doc: "The first wait, in seconds."),
+        ConfigField("max_secs", .float, default: .float(30), minimum: 0,
+                    doc: "The longest wait, in seconds."),
+        ConfigField("jitter", .bool, default: .bool(true),
+                    doc: "Randomize waits so many workers do not retry in step."),
+    ]
+
+    /// `runtime:` — batch size, parallelism, retries and the error budget.
+    public static let runtime: [ConfigField] = [
+        ConfigField("batch_rows", .int, default: .int(8192), minimum: 1, maximum: 1_000_000,
+                    doc: "Rows per batch; memory use grows with it."),
+        ConfigField("workers", .either(.choice(["auto"]), .int), default: .string("auto"), minimum: 1,
+                    doc: "Batches scored in parallel; `auto` uses one per core."),
+        ConfigField("retry", .section(retry), doc: "Retries of transient failures."),
+        ConfigField("max_rejected", .nullable(.countOrPercent), default: .null,
+                    doc: "Error budget: the job fails when more rows are rejected (a count, or a percent of rows read). Null: no budget."),
+    ]
+
+    /// `model:` without a registry: `format` lists only `auto`. Use `model(registry:)` to check a job.
+    public static let model: [ConfigField] = model(formats: [])
+
+    /// `model:` with `format` accepting `auto` and each registered model format.
+    public static func model(registry: PluginRegistry) -> [ConfigField] {
+        model(formats: registry.specs(.model).map(\.type))
+    }
+
+    /// `model:` with `format` accepting `auto` and `formats`.
+    public static func model(formats: [String]) -> [ConfigField] {
+        [
+            ConfigField("path", .path, required: true, doc: "The model file, relative to the job file's folder."),
+            ConfigField("format", .choice(["auto"] + formats), default: .string("auto"),
+                        doc: "The model file's format; `auto` recognises it from the file's first bytes."),
+        ]
+    }
+}

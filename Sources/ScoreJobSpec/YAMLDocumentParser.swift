@@ -1,0 +1,105 @@
+import CYAML
+import ScoreCore
+
+/// The only code that talks to libyaml: parses text into a `RawDocument` and frees libyaml's
+/// memory before returning.
+enum YAMLDocumentParser {
+    enum Outcome: Sendable {
+        case document(RawDocument)
+        /// No document at all (empty text or only comments).
+        case empty
+        case failed([JobSpecError])
+    }
+
+    /// Parses `text`, which must hold at most one YAML document.
+    /// - Parameter columnOffset: added to every column (an override's value starts after `path=`).
+    static func parse(_ text: String, file: String, columnOffset: Int = 0) -> Outcome {
+        var bytes = Array(text.utf8)
+        if bytes.isEmpty { return .empty }
+        // libyaml keeps a pointer to the input, so every call that reads it stays inside this closure.
+        return bytes.withUnsafeMutableBufferPointer { buffer in
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else {
+                return .failed([JobSpecError(at: nil, "", "cannot initialize the YAML parser (out of memory)")])
+            }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+
+            func location(_ mark: yaml_mark_t) -> SourceLocation {
+                SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1 + columnOffset)
+            }
+
+            var document = yaml_document_t()
+            guard yaml_parser_load(&parser, &document) == 1 else {
+                return .failed([syntaxError(parser, location: location)])
+            }
+            let first = copy(&document, columnOffset: columnOffset)
+            yaml_document_delete(&document)
+            guard let first else { return .empty }
+
+            // A second document is a mistake (a stray `---`), not something to ignore silently.
+            guard yaml_parser_load(&parser, &document) == 1 else {
+                return .failed([syntaxError(parser, location: location)])
+            }
+            defer { yaml_document_delete(&document) }
+            if let extra = yaml_document_get_root_node(&document) {
+                return .failed([JobSpecError(at: location(extra.pointee.start_mark), "",
+                                             "a job file holds one YAML document; found a second one",
+                                             hint: "remove the '---' separator or split the file")])
+            }
+            return .document(first)
+        }
+    }
+
+    private static func syntaxError(_ parser: yaml_parser_t,
+                                     location: (yaml_mark_t) -> SourceLocation) -> JobSpecError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "cannot parse YAML"
+        let mark = parser.error == YAML_READER_ERROR ? parser.mark : parser.problem_mark
+        var hint: String?
+        if let context = parser.context.map({ String(cString: $0) }) {
+            let at = location(parser.context_mark)
+            hint = "\(context) at line \(at.line), column \(at.column)"
+        }
+        if parser.error == YAML_READER_ERROR {
+            hint = "at byte offset \(parser.problem_offset); the file must be UTF-8 text"
+        }
+        return JobSpecError(at: location(mark), "", "YAML syntax error: \(problem)", hint: hint)
+    }
+
+    /// Copies libyaml's node array; nil when the document has no root (end of stream).
+    private static func copy(_ document: inout yaml_document_t, columnOffset: Int) -> RawDocument? {
+        guard yaml_document_get_root_node(&document) != nil, let start = document.nodes.start else { return nil }
+        let count = document.nodes.top - start
+        var nodes: [RawDocument.Node] = []
+        nodes.reserveCapacity(count)
+        for node in UnsafeBufferPointer(start: start, count: count) {
+            let kind: RawDocument.Kind
+            switch node.type {
+            case YAML_SCALAR_NODE:
+                let scalar = node.data.scalar
+                let text = scalar.value.map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
+                } ?? ""
+                let style: ScalarStyle = switch scalar.style {
+                case YAML_PLAIN_SCALAR_STYLE, YAML_ANY_SCALAR_STYLE: .plain
+                case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: .block
+                default: .quoted
+                }
+                kind = .scalar(text, style)
+            case YAML_SEQUENCE_NODE:
+                let items = node.data.sequence.items
+                kind = .sequence(items.start.map { Array(UnsafeBufferPointer(start: $0, count: items.top - $0)).map(Int.init) } ?? [])
+            case YAML_MAPPING_NODE:
+                let pairs = node.data.mapping.pairs
+                kind = .mapping(pairs.start.map {
+                    UnsafeBufferPointer(start: $0, count: pairs.top - $0).map { (key: Int($0.key), value: Int($0.value)) }
+                } ?? [])
+            default:
+                kind = .scalar("", .plain)
+            }
+            nodes.append(RawDocument.Node(kind: kind, line: Int(node.start_mark.line) + 1,
+                                          column: Int(node.start_mark.column) + 1 + columnOffset))
+        }
+        return RawDocument(nodes: nodes, root: 1)
+    }
+}

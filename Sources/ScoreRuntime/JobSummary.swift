@@ -1,0 +1,86 @@
+import Foundation
+import ScoreCore
+
+/// The end-of-job figures, printed for people and written by `--summary-json` for schedulers.
+public struct JobSummary: Sendable, Codable, Equatable {
+    public var job: String
+    /// `succeeded` or `failed`.
+    public var status: String
+    public var rowsRead: Int
+    public var rowsWritten: Int
+    public var rowsQuarantined: Int
+    /// Rejections counted by `stage/rule`.
+    public var quarantinedByRule: [String: Int]
+    public var seconds: Double
+    public var rowsPerSecond: Double
+    public var output: String
+    public var quarantine: String
+    public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case job, status, error, seconds, output, quarantine
+        case rowsRead = "rows_read", rowsWritten = "rows_written", rowsQuarantined = "rows_quarantined"
+        case quarantinedByRule = "quarantined_by_rule", rowsPerSecond = "rows_per_second"
+    }
+
+    /// The human-readable summary.
+    public var text: String {
+        var lines = [
+            "job \(job): \(status)",
+            "  rows read        \(rowsRead)",
+            "  rows written     \(rowsWritten)  → \(output)",
+            "  rows quarantined \(rowsQuarantined)  → \(quarantine)",
+        ]
+        for (rule, count) in quarantinedByRule.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            lines.append("    \(rule.padding(toLength: 24, withPad: " ", startingAt: 0)) \(count)")
+        }
+        lines.append(String(format: "  seconds          %.3f", seconds))
+        lines.append(String(format: "  rows/s           %.0f", rowsPerSecond))
+        if let error { lines.append("  error: \(error)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// What ran, for reproducibility: the tool, the spec, the model and the input, by hash and size.
+public struct RunManifest: Sendable, Codable, Equatable {
+    public var toolVersion: String
+    public var specSHA256: String
+    public var modelPath: String
+    public var modelSHA256: String
+    public var inputPath: String
+    public var inputBytes: Int64?
+    public var inputModified: String?
+    public var startedAt: String
+    public var finishedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case toolVersion = "tool_version", specSHA256 = "spec_sha256", modelPath = "model_path"
+        case modelSHA256 = "model_sha256", inputPath = "input_path", inputBytes = "input_bytes"
+        case inputModified = "input_modified", startedAt = "started_at", finishedAt = "finished_at"
+    }
+}
+
+/// The document `run --summary-json PATH` writes.
+public struct SummaryDocument: Codable, Sendable {
+    public var summary: JobSummary
+    public var manifest: RunManifest
+
+    public init(summary: JobSummary, manifest: RunManifest) {
+        self.summary = summary
+        self.manifest = manifest
+    }
+
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(self)
+        // Written whole, then renamed: a scheduler polling the path never reads half a document.
+        let tmp = path + ".batchscore-tmp"
+        try data.write(to: URL(fileURLWithPath: tmp))
+        guard rename(tmp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw OutputError(file: path, "cannot write the summary: \(reason)")
+        }
+    }
+}

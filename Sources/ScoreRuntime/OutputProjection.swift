@@ -1,0 +1,100 @@
+import ScoreCore
+
+/// Turns a scored batch into the output batch: passthrough columns, then prediction,
+/// confidence and (optionally) one probability column per class.
+public struct OutputProjection: Sendable {
+    public let passthrough: [String]
+    public let predictionName: String
+    public let confidenceName: String?
+    public let probabilityNames: [String]
+    public let task: ModelTask
+    public let schema: Schema
+
+    /// Checks `output:` against the input schema and the model.
+    public init(config: ConfigSection, inputSchema: Schema, task: ModelTask) throws {
+        let prediction = config.string("prediction") ?? "prediction"
+        var confidence: String?
+        switch config["confidence"] {
+        case .bool(false)?: confidence = nil
+        case .string(let s)?: confidence = s
+        default: confidence = "confidence"
+        }
+        if task == .regression { confidence = nil }
+        var probabilities: [String] = []
+        if case .classification(let classes) = task {
+            let prefix: String? = switch config["probabilities"] {
+            case .bool(true)?: "proba_"
+            case .string(let s)?: s
+            default: nil
+            }
+            if let prefix { probabilities = classes.map { prefix + $0.description } }
+        }
+        let produced = [prediction] + (confidence.map { [$0] } ?? []) + probabilities
+        if Set(produced).count != produced.count {
+            throw JobSpecError(at: config.location, "output", "prediction, confidence and probability columns must have distinct names: \(produced.joined(separator: ", "))")
+        }
+        let requested = config.strings("passthrough")
+        if let requested {
+            for name in requested where inputSchema.index(of: name) == nil {
+                throw JobSpecError(at: config.location(of: "passthrough"), config.keyPath(of: "passthrough"),
+                                   "the input has no column '\(name)'",
+                                   hint: NearMiss.hint(for: name, among: inputSchema.names) ?? "the input has: \(inputSchema.names.joined(separator: ", "))")
+            }
+        }
+        // An input column named like an output column (re-scoring an earlier output) is replaced, as pandas does.
+        passthrough = (requested ?? inputSchema.names).filter { !produced.contains($0) }
+        predictionName = prediction
+        confidenceName = confidence
+        probabilityNames = probabilities
+        self.task = task
+        var fields = passthrough.map { inputSchema.field($0)! }
+        switch task {
+        case .regression: fields.append(.init(name: prediction, type: .float64))
+        case .classification(let classes):
+            let allInts = classes.allSatisfy { if case .int = $0 { true } else { false } }
+            fields.append(.init(name: prediction, type: allInts ? .int64 : .string))
+        }
+        if let confidence { fields.append(.init(name: confidence, type: .float64)) }
+        fields += probabilities.map { .init(name: $0, type: .float64) }
+        schema = Schema(fields)
+    }
+
+    /// Columns the input has that the output replaces (for a warning).
+    public func replacedColumns(of inputSchema: Schema) -> [String] {
+        ([predictionName] + (confidenceName.map { [$0] } ?? []) + probabilityNames).filter { inputSchema.index(of: $0) != nil }
+    }
+
+    /// The output batch for `batch` (the rows that were scored) and their predictions.
+    public func project(_ batch: Batch, _ predictions: Predictions) -> Batch {
+        let n = batch.rowCount
+        precondition(predictions.rows == n)
+        var columns = passthrough.map { batch.column(named: $0)! }
+        switch task {
+        case .regression:
+            columns.append(Column(name: predictionName, data: .float64(predictions.values)))
+        case .classification(let classes):
+            let ints = classes.compactMap { if case .int(let i) = $0 { i } else { nil } }
+            if ints.count == classes.count {
+                columns.append(Column(name: predictionName, data: .int64(predictions.classIndex.map { ints[$0] })))
+            } else {
+                columns.append(Column(name: predictionName, data: .string(StringColumn(predictions.classIndex.map { classes[$0].description }))))
+            }
+            let k = classes.count
+            if let confidenceName {
+                var confidence = [Double](repeating: 0, count: n)
+                predictions.probabilities.withUnsafeBufferPointer { p in
+                    for r in 0 ..< n {
+                        var best = p[r]
+                        for j in 1 ..< k where p[j * n + r] > best { best = p[j * n + r] }
+                        confidence[r] = best
+                    }
+                }
+                columns.append(Column(name: confidenceName, data: .float64(confidence)))
+            }
+            for (j, name) in probabilityNames.enumerated() {
+                columns.append(Column(name: name, data: .float64(Array(predictions.probabilities[j * n ..< (j + 1) * n]))))
+            }
+        }
+        return Batch(columns: columns, origins: batch.origins)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import ScoreCore
+
+/// Retries transient failures (I/O) with exponential or constant backoff and optional jitter.
+/// Deterministic errors (a bad spec, a broken model, a malformed file) are never retried.
+public struct RetryPolicy: Sendable {
+    public enum Backoff: String, Sendable { case exponential, constant }
+
+    public var attempts: Int
+    public var backoff: Backoff
+    public var baseSeconds: Double
+    public var maxSeconds: Double
+    public var jitter: Bool
+    /// How to wait; tests inject a recorder instead of sleeping.
+    public var sleep: @Sendable (Double) -> Void
+    /// The source of jitter in [0, 1); tests inject a fixed one.
+    public var random: @Sendable () -> Double
+
+    public init(attempts: Int = 3, backoff: Backoff = .exponential, baseSeconds: Double = 0.5, maxSeconds: Double = 30,
+                jitter: Bool = true, sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) },
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0 ..< 1) }) {
+        self.attempts = max(1, attempts)
+        self.backoff = backoff
+        self.baseSeconds = baseSeconds
+        self.maxSeconds = maxSeconds
+        self.jitter = jitter
+        self.sleep = sleep
+        self.random = random
+    }
+
+    /// The policy of `runtime.retry`.
+    public init(config: ConfigSection?) {
+        self.init(attempts: config?.int("attempts") ?? 3,
+                  backoff: Backoff(rawValue: config?.string("backoff") ?? "exponential") ?? .exponential,
+                  baseSeconds: config?.double("base_secs") ?? 0.5, maxSeconds: config?.double("max_secs") ?? 30,
+                  jitter: config?.bool("jitter") ?? true)
+    }
+
+    /// The wait before retry number `retry` (1-based): base·2^(retry-1) capped at max, then
+    /// "equal jitter" (half fixed, half random) so retries spread out but never drop to zero.
+    public func delay(beforeRetry retry: Int) -> Double {
+        let raw = backoff == .exponential ? baseSeconds * pow(2, Double(retry - 1)) : baseSeconds
+        let capped = min(raw, maxSeconds)
+        return jitter ? capped / 2 + capped / 2 * random() : capped
+    }
+
+    /// Runs `operation`, retrying it while it throws a transient error and attempts remain.
+    public func run<T>(_ what: String, logger: Logger, _ operation: () throws -> T) throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try operation()
+            } catch let error as any BatchScoreError where error.isTransient && attempt < attempts {
+                let wait = delay(beforeRetry: attempt)
+                logger.warning("transient failure; retrying", metadata: [
+                    "operation": "\(what)", "attempt": "\(attempt)", "of": "\(attempts)",
+                    "retry.delay_secs": "\(String(format: "%.3f", wait))", "error": "\(error)",
+                ])
+                sleep(wait)
+                attempt += 1
+            }
+        }
+    }
+}

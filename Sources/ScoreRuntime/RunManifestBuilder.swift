@@ -1,0 +1,21 @@
+import Foundation
+import ScoreCore
+
+/// Fills a `RunManifest` from a plan: hashes of the spec and model, the input's size and mtime.
+public enum RunManifestBuilder {
+    public static func make(plan: ScoringPlan, startedAt: Date, finishedAt: Date) -> RunManifest {
+        let iso = ISO8601DateFormatter()
+        let inputPath = plan.context.resolve(plan.spec.reader.string("path") ?? "")
+        let attributes = try? FileManager.default.attributesOfItem(atPath: inputPath)
+        return RunManifest(
+            toolVersion: BatchScoreVersion.current,
+            specSHA256: SHA256.hex(plan.spec.canonicalText.utf8),
+            modelPath: plan.modelPath,
+            modelSHA256: SHA256.hex(plan.modelBytes),
+            inputPath: plan.spec.reader.isSecret("path") ? "<redacted>" : inputPath,
+            inputBytes: (attributes?[.size] as? NSNumber)?.int64Value,
+            inputModified: (attributes?[.modificationDate] as? Date).map { iso.string(from: $0) },
+            startedAt: iso.string(from: startedAt),
+            finishedAt: iso.string(from: finishedAt))
+    }
+}

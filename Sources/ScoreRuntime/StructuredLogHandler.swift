@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+
+/// A swift-log handler writing to stderr as text (`2026-11-29T22:00:00Z info job started key=value`)
+/// or as one JSON object per line (`--log-format json`) for log shippers.
+public struct StructuredLogHandler: LogHandler {
+    public enum Format: String, Sendable, CaseIterable { case text, json }
+
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    let label: String
+    let format: Format
+    let write: @Sendable (String) -> Void
+
+    public init(label: String, format: Format, level: Logger.Level = .info,
+                write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        self.label = label
+        self.format = format
+        self.logLevel = level
+        self.write = write
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let extra = event.metadata { merged.merge(extra) { $1 } }
+        let time = ISO8601DateFormatter().string(from: Date())
+        switch format {
+        case .text:
+            let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoteIfNeeded("\($0.value)"))" }
+            write(([time, "\(event.level)", "\(event.message)"] + fields).joined(separator: " ") + "\n")
+        case .json:
+            var object: [String: String] = ["time": time, "level": "\(event.level)", "message": "\(event.message)",
+                                            "logger": label]
+            for (k, v) in merged { object[k] = "\(v)" }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+            write(String(decoding: data, as: UTF8.self) + "\n")
+        }
+    }
+
+    static func quoteIfNeeded(_ s: String) -> String {
+        s.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) || s.isEmpty
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"" : s
+    }
+}

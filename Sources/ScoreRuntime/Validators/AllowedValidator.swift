@@ -1,0 +1,51 @@
+import ScoreCore
+
+/// `type: allowed` — a categorical column's value must be one of a listed set (compared as text).
+public struct AllowedValidator: RowValidator {
+    public static let plugin = PluginRegistry.Validator(
+        spec: PluginSpec(
+            kind: .validator, type: "allowed",
+            summary: "Rejects rows whose value is not in the column's allowed set (exact, case-sensitive text; nulls pass)",
+            fields: [
+                ConfigField("columns", .map(.list(.string)), required: true,
+                            doc: "Column → allowed values, e.g. { region: [north, south] }."),
+            ],
+            example: "{ type: allowed, columns: { region: [north, south, east, west] } }"),
+        make: { config, _ in AllowedValidator(config: config) })
+
+    public let rule = "allowed"
+    let config: ConfigSection
+    let domains: [(column: String, values: [String], set: Set<[UInt8]>)]
+
+    init(config: ConfigSection) {
+        self.config = config
+        domains = (config.map("columns") ?? []).map { entry in
+            let values = entry.value.listValue?.compactMap(\.stringValue) ?? []
+            return (entry.key, values, Set(values.map { Array($0.utf8) }))
+        }
+    }
+
+    public var numericColumns: [String] { [] }
+
+    public func check(schema: Schema) throws {
+        for d in domains { try ValidatorSupport.requireColumn(d.column, in: schema, config: config, key: "columns") }
+    }
+
+    public func validate(_ batch: Batch, verdicts: inout RowVerdicts) {
+        for d in domains {
+            guard let column = batch.column(named: d.column) else { continue }
+            for r in 0 ..< batch.rowCount where !column.isNull(r) {
+                let ok: Bool
+                if case .string(let strings) = column.data {
+                    ok = strings.withBytes(r) { d.set.contains(Array($0)) }
+                } else {
+                    ok = d.set.contains(Array((column.text(at: r) ?? "").utf8))
+                }
+                if !ok {
+                    verdicts.reject(r, rule: rule,
+                                    reason: "\(d.column)='\(column.text(at: r) ?? "")' is not one of: \(ValidatorSupport.list(d.values))")
+                }
+            }
+        }
+    }
+}

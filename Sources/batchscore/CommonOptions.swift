@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ScoreCore
+import ScoreJobSpec
+import ScoreRuntime
+
+/// Options shared by the commands that read a job file.
+struct JobOptions: ParsableArguments {
+    @Argument(help: "The job file (YAML).")
+    var job: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override a key of the job: --set runtime.batch_rows=1000, --set 'validate[0].required=[id]'. Repeatable.",
+        valueName: "key.path=value"))
+    var overrides: [String] = []
+
+    @Option(help: "Log format: text or json (one JSON object per line on stderr).")
+    var logFormat: LogFormatOption = .text
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: LogLevelOption = .info
+
+    func makeLogger() -> Logger {
+        let format = logFormat.value, level = logLevel.value
+        return Logger(label: "batchscore") { label in StructuredLogHandler(label: label, format: format, level: level) }
+    }
+
+    /// Loads and checks the job spec (pure: only the job file is read).
+    func loadSpec() throws -> JobSpec {
+        try JobSpecLoader.load(path: job, registry: BuiltinPlugins.registry, overrides: overrides)
+    }
+}
+
+struct LogFormatOption: ExpressibleByArgument {
+    var value: StructuredLogHandler.Format
+    init?(argument: String) {
+        guard let v = StructuredLogHandler.Format(rawValue: argument) else { return nil }
+        value = v
+    }
+    static let text = LogFormatOption(argument: "text")!
+    static var allValueStrings: [String] { StructuredLogHandler.Format.allCases.map(\.rawValue) }
+}
+
+struct LogLevelOption: ExpressibleByArgument {
+    var value: Logger.Level
+    init?(argument: String) {
+        guard let v = Logger.Level(rawValue: argument) else { return nil }
+        value = v
+    }
+    static let info = LogLevelOption(argument: "info")!
+    static var allValueStrings: [String] { Logger.Level.allCases.map(\.rawValue) }
+}
+
+extension ProgressMode: ExpressibleByArgument {}
+
+/// Prints an error for a person and exits with the code `ExitStatus` assigns.
+func fail(with error: any Error) -> ExitCode {
+    let message: String
+    if let specErrors = error as? JobSpecErrors {
+        message = specErrors.errors.map { "error: \($0)" }.joined(separator: "\n")
+    } else {
+        message = "error: \(error)"
+    }
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    return ExitCode(ExitStatus.code(for: error))
+}

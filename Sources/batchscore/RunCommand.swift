@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import ScoreCore
+import ScoreJobSpec
+import ScoreLinalg
+import ScoreRuntime
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scoring job: predictions for every valid row, rejected rows to the quarantine.",
+        discussion: """
+            Outputs are written to temporary files and renamed into place only when the job succeeds. \
+            Exit codes: 0 ok · 1 failure · 2 invalid job spec · 3 error budget exceeded · 64 usage.
+            """)
+
+    @OptionGroup var options: JobOptions
+
+    @Option(help: "Progress on stderr: auto (a bar on a terminal, plain lines otherwise), bar, plain, none.")
+    var progress: ProgressMode = .auto
+
+    @Option(help: ArgumentHelp("Also write the summary and a run manifest (tool version, spec hash, model sha256, input size/mtime) as JSON.",
+                               valueName: "path"))
+    var summaryJSON: String?
+
+    func run() throws {
+        let logger = options.makeLogger()
+        let startedAt = Date()
+        let spec: JobSpec
+        do { spec = try options.loadSpec() } catch { throw fail(with: error) }
+        BLAS.setThreads(1)
+        let plan: ScoringPlan
+        do { plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry) } catch { throw fail(with: error) }
+
+        let runner = JobRunner(plan: plan, logger: logger, progress: ProgressReporter(mode: progress))
+        let summary: JobSummary
+        var failure: (any Error)?
+        do {
+            summary = try runner.run()
+        } catch let jobFailure as JobFailure {
+            summary = jobFailure.summary
+            failure = jobFailure.error
+        }
+        print(summary.text)
+        if let summaryJSON {
+            let manifest = RunManifestBuilder.make(plan: plan, startedAt: startedAt, finishedAt: Date())
+            do { try SummaryDocument(summary: summary, manifest: manifest).write(to: summaryJSON) } catch {
+                throw fail(with: error)
+            }
+        }
+        if let failure { throw fail(with: failure) }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// The `batchscore` executable end to end: exit codes, the summary, `validate` and `plugins`.
+@Suite struct CLITests {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The executable sits beside the test bundle in the build folder.
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("batchscore")
+    }
+
+    static var repoRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = Self.executable
+        p.arguments = arguments
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func smallJob(_ dir: TempDir, extra: String = "") throws {
+        try dir.write("data.csv", "id,a,b\n1,1,0.5\n2,x,1\n3,3,1\n")
+        try dir.write("model.json", smallModel)
+        try dir.write("job.yaml", """
+            version: 1
+            name: small
+            reader: { type: csv, path: data.csv }
+            model: { path: model.json }
+            writer: { type: csv, path: out/pred.csv }
+            \(extra)
+            """)
+    }
+
+    @Test func runPrintsTheSummaryAndWritesOutputs() throws {
+        let dir = try TempDir()
+        try smallJob(dir)
+        let r = try run(["run", dir.path + "/job.yaml", "--progress", "none", "--summary-json", dir.path + "/summary.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("job small: succeeded"))
+        #expect(r.stdout.contains("rows read        3"))
+        #expect(r.stdout.contains("parse/type"))
+        #expect(try dir.read("out/pred.csv").hasPrefix("id,a,b,prediction,confidence\n1,1,0.5,1,"))
+        #expect(try dir.read("out/pred.rejected.csv").contains("data.csv,3,parse,type,"))
+        let json = try JSONSerialization.jsonObject(with: Data(dir.read("summary.json").utf8)) as! [String: Any]
+        let summary = json["summary"] as! [String: Any], manifest = json["manifest"] as! [String: Any]
+        #expect(summary["rows_written"] as? Int == 2)
+        #expect((manifest["model_sha256"] as? String)?.count == 64)
+        #expect(manifest["input_bytes"] as? Int == 27)
+    }
+
+    @Test func invalidSpecExitsTwoWithTheLocation() throws {
+        let dir = try TempDir()
+        try smallJob(dir, extra: "runtime: { bathc_rows: 10 }")
+        let r = try run(["run", dir.path + "/job.yaml"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("job.yaml:6:12: runtime.bathc_rows: unknown key (did you mean 'batch_rows'?)"), "\(r.stderr)")
+    }
+
+    @Test func missingInputFileIsASpecErrorAtItsKey() throws {
+        let dir = try TempDir()
+        try smallJob(dir)
+        try FileManager.default.removeItem(atPath: dir.path + "/data.csv")
+        let r = try run(["validate", dir.path + "/job.yaml"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("job.yaml:3:28: reader.path:"), "\(r.stderr)")
+        #expect(r.stderr.contains("not found"))
+    }
+
+    @Test func budgetExceededExitsThree() throws {
+        let dir = try TempDir()
+        try smallJob(dir, extra: "runtime: { max_rejected: 0 }")
+        let r = try run(["run", dir.path + "/job.yaml", "--progress", "none"])
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("error budget exceeded"))
+        #expect(!dir.exists("out/pred.csv"))
+    }
+
+    @Test func setOverridesAKeyAndEnvironmentExpands() throws {
+        let dir = try TempDir()
+        try smallJob(dir)
+        try dir.write("job.yaml", try dir.read("job.yaml").replacingOccurrences(of: "path: data.csv", with: "path: \"${INPUT}\""))
+        let r = try run(["run", dir.path + "/job.yaml", "--progress", "none", "--set", "writer.path=other.csv"],
+                        environment: ["INPUT": "data.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(dir.exists("other.csv"))
+    }
+
+    @Test func usageErrorsExitSixtyFour() throws {
+        #expect(try run(["run"]).status == 64)
+        #expect(try run(["run", "x.yaml", "--progress", "sideways"]).status == 64)
+    }
+
+    @Test func validateAndPluginsDescribeTheJob() throws {
+        let dir = try TempDir()
+        try smallJob(dir)
+        let v = try run(["validate", dir.path + "/job.yaml"])
+        #expect(v.status == 0, "\(v.stderr)")
+        #expect(v.stdout.contains("logistic regression, 2 features"))
+        #expect(!dir.exists("out/pred.csv"))
+        let p = try run(["plugins"])
+        #expect(p.status == 0)
+        for type in ["csv", "schema", "finite", "range", "allowed", "native"] { #expect(p.stdout.contains("  \(type) — ")) }
+        #expect(p.stdout.contains("max_record_bytes"))
+    }
+
+    @Test func theChurnExampleRunsAsShipped() throws {
+        let dir = try TempDir()
+        let example = Self.repoRoot.appendingPathComponent("examples/churn")
+        for name in ["job.yaml", "customers.csv", "model.json"] {
+            try FileManager.default.copyItem(at: example.appendingPathComponent(name),
+                                             to: URL(fileURLWithPath: dir.path + "/" + name))
+        }
+        let r = try run(["run", dir.path + "/job.yaml", "--progress", "plain"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let read = Int(r.stdout.components(separatedBy: "rows read").last!.split(separator: "\n")[0].trimmingCharacters(in: .whitespaces))!
+        let written = parseCSV(try dir.read("out/predictions.csv")).count - 1
+        let quarantined = parseCSV(try dir.read("out/rejected.csv")).count - 1
+        #expect(read == written + quarantined)
+        #expect(quarantined > 0)
+    }
+}
