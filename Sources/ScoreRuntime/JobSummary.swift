@@ -23,6 +23,14 @@ public struct JobSummary: Sendable, Codable, Equatable {
         case quarantinedByRule = "quarantined_by_rule", rowsPerSecond = "rows_per_second"
     }
 
+    /// Scrubs values that came from `${VAR}` out of the paths and the error.
+    public mutating func redact(with redactor: Redactor) {
+        job = redactor(job)
+        output = redactor(output)
+        quarantine = redactor(quarantine)
+        error = error.map { redactor($0) }
+    }
+
     /// The human-readable summary.
     public var text: String {
         var lines = [

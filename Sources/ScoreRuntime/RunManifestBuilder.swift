@@ -5,14 +5,15 @@ import ScoreCore
 public enum RunManifestBuilder {
     public static func make(plan: ScoringPlan, startedAt: Date, finishedAt: Date) -> RunManifest {
         let iso = ISO8601DateFormatter()
+        let redact = Redactor(spec: plan.spec)
         let inputPath = plan.context.resolve(plan.spec.reader.string("path") ?? "")
         let attributes = try? FileManager.default.attributesOfItem(atPath: inputPath)
         return RunManifest(
             toolVersion: BatchScoreVersion.current,
             specSHA256: SHA256.hex(plan.spec.canonicalText.utf8),
-            modelPath: plan.modelPath,
+            modelPath: redact(plan.modelPath),
             modelSHA256: SHA256.hex(plan.modelBytes),
-            inputPath: plan.spec.reader.isSecret("path") ? "<redacted>" : inputPath,
+            inputPath: redact(inputPath),
             inputBytes: (attributes?[.size] as? NSNumber)?.int64Value,
             inputModified: (attributes?[.modificationDate] as? Date).map { iso.string(from: $0) },
             startedAt: iso.string(from: startedAt),

@@ -11,12 +11,15 @@ public struct StructuredLogHandler: LogHandler {
     let label: String
     let format: Format
     let write: @Sendable (String) -> Void
+    let redact: Redactor
 
-    public init(label: String, format: Format, level: Logger.Level = .info,
+    /// - Parameter redact: scrubs values that came from `${VAR}` out of messages and metadata.
+    public init(label: String, format: Format, level: Logger.Level = .info, redact: Redactor = .none,
                 write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
         self.label = label
         self.format = format
         self.logLevel = level
+        self.redact = redact
         self.write = write
     }
 
@@ -31,13 +34,14 @@ public struct StructuredLogHandler: LogHandler {
         let time = ISO8601DateFormatter().string(from: Date())
         switch format {
         case .text:
-            let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoteIfNeeded("\($0.value)"))" }
-            write(([time, "\(event.level)", "\(event.message)"] + fields).joined(separator: " ") + "\n")
+            let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoteIfNeeded(redact("\($0.value)")))" }
+            write(([time, "\(event.level)", redact("\(event.message)")] + fields).joined(separator: " ") + "\n")
         case .json:
-            var object: [String: String] = ["time": time, "level": "\(event.level)", "message": "\(event.message)",
+            var object: [String: String] = ["time": time, "level": "\(event.level)", "message": redact("\(event.message)"),
                                             "logger": label]
-            for (k, v) in merged { object[k] = "\(v)" }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+            for (k, v) in merged { object[k] = redact("\(v)") }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+                ?? Data("{}".utf8)
             write(String(decoding: data, as: UTF8.self) + "\n")
         }
     }

@@ -21,9 +21,11 @@ struct JobOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: LogLevelOption = .info
 
-    func makeLogger() -> Logger {
+    func makeLogger(redact: Redactor) -> Logger {
         let format = logFormat.value, level = logLevel.value
-        return Logger(label: "batchscore") { label in StructuredLogHandler(label: label, format: format, level: level) }
+        return Logger(label: "batchscore") { label in
+            StructuredLogHandler(label: label, format: format, level: level, redact: redact)
+        }
     }
 
     /// Loads and checks the job spec (pure: only the job file is read).
@@ -54,14 +56,14 @@ struct LogLevelOption: ExpressibleByArgument {
 
 extension ProgressMode: ExpressibleByArgument {}
 
-/// Prints an error for a person and exits with the code `ExitStatus` assigns.
-func fail(with error: any Error) -> ExitCode {
+/// Prints an error for a person (values from `${VAR}` scrubbed) and exits with the code `ExitStatus` assigns.
+func fail(with error: any Error, redact: Redactor = .none) -> ExitCode {
     let message: String
     if let specErrors = error as? JobSpecErrors {
         message = specErrors.errors.map { "error: \($0)" }.joined(separator: "\n")
     } else {
         message = "error: \(error)"
     }
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((redact(message) + "\n").utf8))
     return ExitCode(ExitStatus.code(for: error))
 }

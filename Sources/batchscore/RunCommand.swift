@@ -24,16 +24,21 @@ struct RunCommand: ParsableCommand {
     var summaryJSON: String?
 
     func run() throws {
-        let logger = options.makeLogger()
         let startedAt = Date()
         let spec: JobSpec
         do { spec = try options.loadSpec() } catch { throw fail(with: error) }
+        let redact = Redactor(spec: spec)
+        let logger = options.makeLogger(redact: redact)
+        // One scoring pipeline per process today; OpenBLAS's own threads would only contend with it
+        // on these small per-batch products.
         BLAS.setThreads(1)
         let plan: ScoringPlan
-        do { plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry) } catch { throw fail(with: error) }
+        do { plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry) } catch {
+            throw fail(with: error, redact: redact)
+        }
 
         let runner = JobRunner(plan: plan, logger: logger, progress: ProgressReporter(mode: progress))
-        let summary: JobSummary
+        var summary: JobSummary
         var failure: (any Error)?
         do {
             summary = try runner.run()
@@ -41,13 +46,14 @@ struct RunCommand: ParsableCommand {
             summary = jobFailure.summary
             failure = jobFailure.error
         }
+        summary.redact(with: redact)
         print(summary.text)
         if let summaryJSON {
             let manifest = RunManifestBuilder.make(plan: plan, startedAt: startedAt, finishedAt: Date())
             do { try SummaryDocument(summary: summary, manifest: manifest).write(to: summaryJSON) } catch {
-                throw fail(with: error)
+                throw fail(with: error, redact: redact)
             }
         }
-        if let failure { throw fail(with: failure) }
+        if let failure { throw fail(with: failure, redact: redact) }
     }
 }

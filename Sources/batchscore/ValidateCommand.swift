@@ -16,9 +16,12 @@ struct ValidateCommand: ParsableCommand {
         let spec: JobSpec
         do { spec = try options.loadSpec() } catch { throw fail(with: error) }
         let plan: ScoringPlan
-        do { plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry) } catch { throw fail(with: error) }
+        let redact = Redactor(spec: spec)
+        do { plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry) } catch {
+            throw fail(with: error, redact: redact)
+        }
         print("\(options.job): ok")
-        print("  input   \(plan.reader.sourceName): \(plan.reader.schema)")
+        print(redact("  input   \(plan.reader.sourceName): \(plan.reader.schema)"))
         print("  model   \(plan.model.summary)")
         print("  output  \(plan.output.schema.names.joined(separator: ", "))")
         print("  checks  \(plan.validators.map(\.rule).joined(separator: ", "))")

@@ -91,14 +91,25 @@ import Testing
         #expect(!dir.exists("out/pred.csv"))
     }
 
-    @Test func setOverridesAKeyAndEnvironmentExpands() throws {
+    @Test func setOverridesAKeyAndEnvironmentExpandsWithoutLeakingTheValue() throws {
         let dir = try TempDir()
         try smallJob(dir)
+        try dir.write("s3cr3t-dir/data.csv", try dir.read("data.csv"))
         try dir.write("job.yaml", try dir.read("job.yaml").replacingOccurrences(of: "path: data.csv", with: "path: \"${INPUT}\""))
-        let r = try run(["run", dir.path + "/job.yaml", "--progress", "none", "--set", "writer.path=other.csv"],
-                        environment: ["INPUT": "data.csv"])
+        let r = try run(["run", dir.path + "/job.yaml", "--progress", "plain", "--set", "writer.path=other.csv",
+                         "--summary-json", dir.path + "/summary.json"],
+                        environment: ["INPUT": "s3cr3t-dir/data.csv"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(dir.exists("other.csv"))
+        #expect(r.stderr.contains("job started"))
+        #expect(!r.stderr.contains("s3cr3t") && !r.stdout.contains("s3cr3t"), "\(r.stderr)\n\(r.stdout)")
+        #expect(!(try dir.read("summary.json")).contains("s3cr3t"))
+        // An error that mentions the file still hides it.
+        try dir.write("s3cr3t-dir/data.csv", "id,a,b\n1,\"2,3\n")
+        let bad = try run(["run", dir.path + "/job.yaml", "--progress", "none"], environment: ["INPUT": "s3cr3t-dir/data.csv"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("unclosed quote"), "\(bad.stderr)")
+        #expect(!bad.stderr.contains("s3cr3t"), "\(bad.stderr)")
     }
 
     @Test func usageErrorsExitSixtyFour() throws {
