@@ -84,13 +84,7 @@ extension CSVReader {
                     continue
                 }
                 let parsed: Double?
-                if cells.fields.kinds[f] == FieldKind.escaped.rawValue {
-                    parsed = CSVUnescape.bytes(cells.p, from: start, to: end).withUnsafeBufferPointer {
-                        NumberParsing.parseDouble($0.baseAddress!, count: $0.count)
-                    }
-                } else {
-                    parsed = NumberParsing.parseDouble(cells.p + start, count: end - start)
-                }
+                parsed = cells.parse(f, NumberParsing.parseDouble)
                 if let parsed {
                     buffer[r] = parsed
                 } else {
@@ -115,13 +109,7 @@ extension CSVReader {
                     continue
                 }
                 let parsed: IntParseResult
-                if cells.fields.kinds[f] == FieldKind.escaped.rawValue {
-                    parsed = CSVUnescape.bytes(cells.p, from: start, to: end).withUnsafeBufferPointer {
-                        NumberParsing.parseInt64($0.baseAddress!, count: $0.count)
-                    }
-                } else {
-                    parsed = NumberParsing.parseInt64(cells.p + start, count: end - start)
-                }
+                parsed = cells.parse(f, NumberParsing.parseInt64)
                 switch parsed {
                 case .value(let v):
                     buffer[r] = v
@@ -149,13 +137,7 @@ extension CSVReader {
                 continue
             }
             let parsed: Bool?
-            if cells.fields.kinds[f] == FieldKind.escaped.rawValue {
-                parsed = CSVUnescape.bytes(cells.p, from: start, to: end).withUnsafeBufferPointer {
-                    NumberParsing.parseBool($0.baseAddress!, count: $0.count)
-                }
-            } else {
-                parsed = NumberParsing.parseBool(cells.p + start, count: end - start)
-            }
+            parsed = cells.parse(f, NumberParsing.parseBool)
             values.append(parsed ?? false)
             if parsed == nil, rowErrors[r] == nil {
                 rowErrors[r] = context.reason(cells.display(f), "is not a boolean (true or false)")
@@ -212,6 +194,15 @@ struct ColumnCells {
 
     @inline(__always)
     func field(_ row: Int) -> Int { row &* stride &+ column }
+
+    /// Runs `parse` on field `f`'s bytes, unescaping doubled quotes first when the field has them
+    /// (rare, so only that path copies).
+    @inline(__always)
+    func parse<T>(_ f: Int, _ parse: (UnsafePointer<UInt8>, Int) -> T) -> T {
+        let start = fields.starts[f], end = fields.ends[f]
+        guard fields.kinds[f] == FieldKind.escaped.rawValue else { return parse(p + start, end - start) }
+        return CSVUnescape.bytes(p, from: start, to: end).withUnsafeBufferPointer { parse($0.baseAddress ?? p, $0.count) }
+    }
 
     /// The cell's value for a message, cut short when long.
     func display(_ f: Int) -> String {
