@@ -15,10 +15,10 @@ struct JobOptions: ParsableArguments {
         valueName: "key.path=value"))
     var overrides: [String] = []
 
-    @Option(help: "Log format: text or json (one JSON object per line on stderr).")
+    @Option(help: "Log format on stderr: text, or json (one JSON object per line).")
     var logFormat: LogFormatOption = .text
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    @Option(help: "The least severe log level shown.")
     var logLevel: LogLevelOption = .info
 
     func makeLogger(redact: Redactor) -> Logger {
@@ -42,6 +42,7 @@ struct LogFormatOption: ExpressibleByArgument {
     }
     static let text = LogFormatOption(argument: "text")!
     static var allValueStrings: [String] { StructuredLogHandler.Format.allCases.map(\.rawValue) }
+    var defaultValueDescription: String { value.rawValue }
 }
 
 struct LogLevelOption: ExpressibleByArgument {
@@ -52,6 +53,7 @@ struct LogLevelOption: ExpressibleByArgument {
     }
     static let info = LogLevelOption(argument: "info")!
     static var allValueStrings: [String] { Logger.Level.allCases.map(\.rawValue) }
+    var defaultValueDescription: String { value.rawValue }
 }
 
 extension ProgressMode: ExpressibleByArgument {}

@@ -16,7 +16,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var options: JobOptions
 
-    @Option(help: "Progress on stderr: auto (a bar on a terminal, plain lines otherwise), bar, plain, none.")
+    @Option(help: "Progress on stderr: auto is a bar on a terminal and a plain line every 5 s otherwise.")
     var progress: ProgressMode = .auto
 
     @Option(help: ArgumentHelp("Also write the summary and a run manifest (tool version, spec hash, model sha256, input size/mtime) as JSON.",
