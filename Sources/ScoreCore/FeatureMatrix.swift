@@ -19,7 +19,8 @@ public struct FeatureMatrix: Sendable {
     public subscript(row: Int, column: Int) -> Double { values[column * rows + row] }
 
     /// Builds the matrix from numeric columns of `batch`, rejecting rows with a null in any
-    /// feature (`rule: missing_value`). Rejected rows hold 0 and must be dropped by the caller.
+    /// feature (`rule: missing_value`) or a NaN / ±infinity (`rule: non_finite` — a model fed
+    /// them would write NaN predictions). Rejected rows hold 0 and must be dropped by the caller.
     public static func gather(from batch: Batch, features: [String],
                               verdicts: inout RowVerdicts) throws(FeatureMatrixError) -> FeatureMatrix {
         let n = batch.rowCount
@@ -45,6 +46,14 @@ public struct FeatureMatrix: Sendable {
                 for r in 0 ..< n where nulls.isNull(r) {
                     values[base + r] = 0
                     verdicts.reject(r, rule: "missing_value", reason: "missing value: \(name)")
+                }
+            }
+            if column.type == .float64 {
+                for r in 0 ..< n where !values[base + r].isFinite {
+                    let v = values[base + r]
+                    values[base + r] = 0
+                    verdicts.reject(r, rule: "non_finite",
+                                    reason: "\(name) is \(v.isNaN ? "NaN" : v > 0 ? "+infinity" : "-infinity") (the model needs finite numbers)")
                 }
             }
         }

@@ -16,9 +16,16 @@ public struct PluginContext: Sendable {
     }
 }
 
-/// What a reader must know before it opens its input: which columns the plan uses as numbers
-/// (they are parsed as float64 whatever a sample shows, so a bad cell is a row rejection).
+/// What a reader must know before it opens its input: the types the plan needs.
+/// Columns used as numbers are parsed as float64 whatever a sample shows (a bad cell is a row
+/// rejection); `columnTypes` (from a `schema` validator) pins exact types; every other column is
+/// read as the text it is, so it passes through unchanged.
 public struct ReaderRequirements: Sendable {
     public var numericColumns: Set<String>
-    public init(numericColumns: Set<String> = []) { self.numericColumns = numericColumns }
+    public var columnTypes: [String: ColumnType]
+
+    public init(numericColumns: Set<String> = [], columnTypes: [String: ColumnType] = [:]) {
+        self.numericColumns = numericColumns
+        self.columnTypes = columnTypes
+    }
 }

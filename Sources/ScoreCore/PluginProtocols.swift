@@ -34,16 +34,27 @@ public protocol RowValidator: Sendable {
     var rule: String { get }
     /// Columns this validator reads as numbers (the reader parses them as numbers).
     var numericColumns: [String] { get }
+    /// Columns this validator needs read as an exact type (a `schema` validator's `types`).
+    var requiredTypes: [String: ColumnType] { get }
     /// Plan-time check against the input schema (a missing column is a spec error).
     func check(schema: Schema) throws
+    /// Rejects the rows of `batch` that fail the rule; never throws for a bad row.
     func validate(_ batch: Batch, verdicts: inout RowVerdicts)
+}
+
+extension RowValidator {
+    public var requiredTypes: [String: ColumnType] { [:] }
 }
 
 /// Adds or replaces columns; may reject rows. (Lua feature hooks arrive in a later issue.)
 public protocol FeatureStep: Sendable {
+    /// The step's name in messages and the quarantine's `rule` column.
     var name: String { get }
+    /// Input columns the step reads as numbers (the reader parses them as numbers).
     var numericColumns: [String] { get }
+    /// The columns the step adds or replaces.
     var outputs: Schema { get }
+    /// Returns `batch` with the step's columns; rows it cannot compute are rejected in `verdicts`.
     func apply(_ batch: Batch, verdicts: inout RowVerdicts) throws -> Batch
 }
 
@@ -82,6 +93,32 @@ public struct Predictions: Sendable {
         self.classIndex = classIndex
         self.probabilities = probabilities
     }
+
+    /// Rows whose outputs are not finite numbers (a model fed extreme values can overflow).
+    public func nonFiniteRows() -> [Int] {
+        var bad: [Int] = []
+        for r in 0 ..< rows where r < values.count && !values[r].isFinite { bad.append(r) }
+        if !probabilities.isEmpty {
+            let k = probabilities.count / max(rows, 1)
+            for r in 0 ..< rows where !bad.contains(r) {
+                for j in 0 ..< k where !probabilities[j * rows + r].isFinite {
+                    bad.append(r)
+                    break
+                }
+            }
+        }
+        return bad.sorted()
+    }
+
+    /// The rows at `indices`, in that order.
+    public func gather(_ indices: [Int]) -> Predictions {
+        let k = rows > 0 ? probabilities.count / rows : 0
+        var p: [Double] = []
+        p.reserveCapacity(indices.count * k)
+        for j in 0 ..< k { for r in indices { p.append(probabilities[j * rows + r]) } }
+        return Predictions(rows: indices.count, values: values.isEmpty ? [] : indices.map { values[$0] },
+                           classIndex: classIndex.isEmpty ? [] : indices.map { classIndex[$0] }, probabilities: p)
+    }
 }
 
 /// A loaded model, ready to score. Must be safe to call from several workers at once.
@@ -91,14 +128,21 @@ public protocol ScoringModel: Sendable {
     var task: ModelTask { get }
     /// A one-line description (`logistic regression, 4 features, classes [0, 1]`).
     var summary: String { get }
-    func predict(_ x: FeatureMatrix) throws -> Predictions
+    /// Scores every row of `x` (consumed: models may standardize it in place).
+    func predict(_ x: consuming FeatureMatrix) throws -> Predictions
 }
 
 /// Writes the output. Nothing is visible at the final path until `commit`.
+///
+/// Committing is two-phase so a job's outputs (predictions and quarantine) appear together or
+/// not at all: `prepare` does everything that can fail for a reason of the data or the disk
+/// (flush, fsync), `commit` only renames.
 public protocol BatchWriter: AnyObject {
     /// Appends a batch. A failed call (an I/O error) leaves the output as before, so it can be retried.
     func write(_ batch: Batch) throws
-    /// Makes the output durable and visible at its final path (fsync, rename).
+    /// Makes everything written durable without making it visible.
+    func prepare() throws
+    /// Makes the output visible at its final path (a rename); prepares first if needed.
     func commit() throws
     /// Removes everything written; the final path is left untouched.
     func abort()

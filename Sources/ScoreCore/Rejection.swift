@@ -8,16 +8,23 @@ public struct Rejection: Sendable, Equatable {
     public var rule: String
     /// A sentence a person can act on.
     public var reason: String
-    /// The original record text.
-    public var record: String
+    /// The original record's bytes, exactly as read (not necessarily valid UTF-8).
+    public var record: [UInt8]
 
-    public init(line: Int, stage: String, rule: String, reason: String, record: String) {
+    public init(line: Int, stage: String, rule: String, reason: String, record: [UInt8]) {
         self.line = line
         self.stage = stage
         self.rule = rule
         self.reason = reason
         self.record = record
     }
+
+    public init(line: Int, stage: String, rule: String, reason: String, record: String) {
+        self.init(line: line, stage: stage, rule: rule, reason: reason, record: Array(record.utf8))
+    }
+
+    /// The record as text (invalid UTF-8 shown as U+FFFD), for messages and tests.
+    public var recordText: String { String(decoding: record, as: UTF8.self) }
 }
 
 /// The verdicts of one stage over a batch: which rows it rejects and why (the first reason wins).
@@ -61,7 +68,7 @@ public struct RowVerdicts: Sendable {
     public func rejections(stage: String, origins: RowOrigins) -> [Rejection] {
         verdicts.sorted { $0.row < $1.row }.map {
             Rejection(line: origins.lines[$0.row], stage: stage, rule: $0.rule, reason: $0.reason,
-                      record: origins.record($0.row))
+                      record: origins.recordBytes($0.row))
         }
     }
 }

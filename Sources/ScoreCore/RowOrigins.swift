@@ -34,9 +34,14 @@ public struct RowOrigins: Sendable, Equatable {
         recordEnds.append(recordBytes.count)
     }
 
-    /// The original text of row `i`'s record.
+    /// The original text of row `i`'s record (invalid UTF-8 shown as U+FFFD).
     public func record(_ i: Int) -> String {
         String(decoding: recordBytes[recordStarts[i] ..< recordEnds[i]], as: UTF8.self)
+    }
+
+    /// The original bytes of row `i`'s record, exactly as read.
+    public func recordBytes(_ i: Int) -> [UInt8] {
+        Array(recordBytes[recordStarts[i] ..< recordEnds[i]])
     }
 
     /// The rows at `indices`; the record bytes are shared, not copied.

@@ -17,6 +17,8 @@ import ScoreCore
 public final class AtomicOutputFile {
     private enum State {
         case open(Int32)
+        /// Durable and closed; only the rename remains.
+        case prepared
         case committed
         case aborted
     }
@@ -64,9 +66,11 @@ public final class AtomicOutputFile {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
-    /// Makes the file durable and moves it to `path`. Calling it again after success does nothing.
-    public func commit() throws {
+    /// Makes the file durable (truncate to what was written, fsync, close) without making it
+    /// visible. Calling it again does nothing.
+    public func prepare() throws {
         guard case .open(let fd) = state else {
+            if case .prepared = state { return }
             if case .committed = state { return }
             throw OutputError(file: path, "commit after abort")
         }
@@ -76,15 +80,21 @@ public final class AtomicOutputFile {
         // so a second fsync could report success for lost data.
         if fsync(fd) != 0 { throw OutputError(file: path, "fsync failed: \(SystemErrors.message(errno))") }
         close(fd)
-        state = .aborted  // until the rename succeeds, the temporary file is what exists
+        state = .prepared
+    }
+
+    /// Moves the prepared file to `path` and makes the rename durable. Prepares first if needed.
+    public func publish() throws {
+        try prepare()
+        guard case .prepared = state else { return }
         let renamed = temporaryPath.withCString { from in path.withCString { to in rename(from, to) } }
         if renamed != 0 {
             let code = errno
             _ = temporaryPath.withCString { unlink($0) }
+            state = .aborted
             throw Self.error(path, "cannot rename \(temporaryPath) to \(path)", code)
         }
         state = .committed
-        // Make the rename itself durable.
         let folder = Self.split(path).folder
         let dirFD = (folder.isEmpty ? "." : folder).withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         if dirFD >= 0 {
@@ -93,11 +103,22 @@ public final class AtomicOutputFile {
         }
     }
 
+    /// `prepare` then `publish`: durable, then visible.
+    public func commit() throws {
+        try publish()
+    }
+
     /// Closes and removes the temporary file; the target is left untouched. Safe to call twice.
     public func abort() {
-        guard case .open(let fd) = state else { return }
-        close(fd)
-        _ = temporaryPath.withCString { unlink($0) }
+        switch state {
+        case .open(let fd):
+            close(fd)
+            _ = temporaryPath.withCString { unlink($0) }
+        case .prepared:
+            _ = temporaryPath.withCString { unlink($0) }
+        case .committed, .aborted:
+            return
+        }
         state = .aborted
     }
 

@@ -26,8 +26,8 @@ extension CSVReader {
                 if let reason = rowErrors[r] {
                     rejections.append(Rejection(
                         line: records.lines[r], stage: "parse", rule: "type", reason: reason,
-                        record: String(decoding: UnsafeBufferPointer(start: p + records.starts[r],
-                                                                      count: records.ends[r] - records.starts[r]), as: UTF8.self)))
+                        record: Array(UnsafeBufferPointer(start: p + records.starts[r],
+                                                          count: records.ends[r] - records.starts[r]))))
                 } else {
                     keep.append(r)
                 }
@@ -229,8 +229,10 @@ struct CellContext {
     func reason(_ value: String, _ problem: String) -> String {
         let base = "column '\(column)': '\(value)' \(problem)"
         switch source {
-        case .declared:
+        case .declared, .text:
             return base
+        case .required:
+            return base + " (a schema validator requires \(type))"
         case .requiredNumeric:
             return base + " (the job uses this column as a number)"
         case .inferred:

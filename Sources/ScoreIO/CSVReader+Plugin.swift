@@ -17,9 +17,9 @@ extension CSVReader {
             ConfigField("header", .bool, default: .bool(true),
                         doc: "Whether the first record names the columns; otherwise they are column_1, column_2, ..."),
             ConfigField("columns", .map(.columnType),
-                        doc: "Column types that override inference, e.g. { id: string, age: int64 }."),
-            ConfigField("infer_rows", .int, default: .int(1000), minimum: 1,
-                        doc: "How many records the type inference looks at for columns not declared."),
+                        doc: "Column types, e.g. { id: int64, zip: string }. Columns the model or a validator uses as numbers are float64 unless declared; other undeclared columns are text, passed through as read."),
+            ConfigField("infer_rows", .int, default: .int(0), minimum: 0,
+                        doc: "0 keeps undeclared, unused columns as text. N > 0 infers int64 / float64 / bool for them from the first N records (a later cell that does not fit rejects its row)."),
             ConfigField("max_record_bytes", .int, default: .int(1_048_576), minimum: 1024,
                         doc: "The longest record accepted; a longer one (often an unclosed quote) stops the job."),
         ],
@@ -32,7 +32,7 @@ extension CSVReader {
         var options = Options()
         options.delimiter = try delimiter(section)
         options.header = section.bool("header") ?? true
-        options.inferRows = max(1, section.int("infer_rows") ?? 1000)
+        options.inferRows = max(0, section.int("infer_rows") ?? 0)
         options.maxRecordBytes = max(1024, section.int("max_record_bytes") ?? 1_048_576)
         options.columnsLocation = section.location(of: "columns")
         options.columnsKeyPath = section.keyPath(of: "columns")

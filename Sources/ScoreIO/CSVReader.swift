@@ -23,7 +23,8 @@ public final class CSVReader: BatchReader {
         public var header: Bool
         /// Declared column types, which win over inference.
         public var columns: [(name: String, type: ColumnType)]
-        /// How many records the type inference looks at.
+        /// How many records the type inference looks at; 0 turns inference off, so columns no
+        /// step uses are read as text and pass through unchanged.
         public var inferRows: Int
         /// The longest record accepted, in bytes; a guard against a runaway quote.
         public var maxRecordBytes: Int
@@ -32,13 +33,13 @@ public final class CSVReader: BatchReader {
         public var columnsKeyPath: String
 
         public init(delimiter: UInt8 = UInt8(ascii: ","), header: Bool = true,
-                    columns: [(name: String, type: ColumnType)] = [], inferRows: Int = 1000,
+                    columns: [(name: String, type: ColumnType)] = [], inferRows: Int = 0,
                     maxRecordBytes: Int = 1 << 20, columnsLocation: SourceLocation? = nil,
                     columnsKeyPath: String = "columns") {
             self.delimiter = delimiter
             self.header = header
             self.columns = columns
-            self.inferRows = max(1, inferRows)
+            self.inferRows = max(0, inferRows)
             self.maxRecordBytes = max(1, maxRecordBytes)
             self.columnsLocation = columnsLocation
             self.columnsKeyPath = columnsKeyPath
@@ -48,8 +49,12 @@ public final class CSVReader: BatchReader {
     /// Why a column has its type, for rejection reasons that say what to change.
     enum TypeSource {
         case declared
+        /// A validator (`schema.types`) needs this exact type.
+        case required
         case requiredNumeric
         case inferred
+        /// Not used by the plan and not inferred: the text as it is.
+        case text
     }
 
     /// The default read size: large enough that a read is rare, small enough to stay in cache-friendly memory.
@@ -184,8 +189,9 @@ public final class CSVReader: BatchReader {
     }
 
     /// The record's original text, without its line terminator.
-    func text(_ span: RecordSpan) -> String {
-        String(decoding: UnsafeBufferPointer(start: file.kept + span.start, count: span.contentEnd - span.start), as: UTF8.self)
+    /// A record's original bytes (for the quarantine, which keeps them exactly).
+    func text(_ span: RecordSpan) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: file.kept + span.start, count: span.contentEnd - span.start))
     }
 
     // MARK: - Header and schema
@@ -245,17 +251,21 @@ public final class CSVReader: BatchReader {
         return String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
     }
 
-    /// Names and types the columns: declared types win, then the plan's numeric columns, then a sample.
+    /// Names and types the columns: declared types win, then the types validators pin, then the
+    /// plan's numeric columns, then (when `inferRows` > 0) a sample; anything else stays text.
     private func resolveSchema(headerNames: [String]?, requirements: ReaderRequirements) throws {
         var names = headerNames ?? []
         let declared = Dictionary(options.columns.map { ($0.name, $0.type) }, uniquingKeysWith: { _, last in last })
-        let needsSample = headerNames == nil
-            || names.contains { declared[$0] == nil && !requirements.numericColumns.contains($0) }
+        let inferring = options.inferRows > 0
+        let needsSample = headerNames == nil || (inferring && names.contains {
+            declared[$0] == nil && requirements.columnTypes[$0] == nil && !requirements.numericColumns.contains($0)
+        })
         var inference: TypeInference?
         if needsSample {
-            let sample = try sampleRecords(columnCount: headerNames?.count)
+            // Without a header the first record fixes the column count, so look at one at least.
+            let sample = try sampleRecords(columnCount: headerNames?.count, limit: max(1, options.inferRows))
             if headerNames == nil { names = (0 ..< sample.columnCount).map { "column_\($0 + 1)" } }
-            inference = sample.inference
+            if inferring { inference = sample.inference }
         }
         for column in options.columns where !names.contains(column.name) {
             let known = names.isEmpty ? "it has no columns" : "it has " + names.map { "'\($0)'" }.joined(separator: ", ")
@@ -269,12 +279,18 @@ public final class CSVReader: BatchReader {
             if let type = declared[name] {
                 schemaFields.append(.init(name: name, type: type))
                 typeSources.append(.declared)
+            } else if let type = requirements.columnTypes[name] {
+                schemaFields.append(.init(name: name, type: type))
+                typeSources.append(.required)
             } else if requirements.numericColumns.contains(name) {
                 schemaFields.append(.init(name: name, type: .float64))
                 typeSources.append(.requiredNumeric)
-            } else {
-                schemaFields.append(.init(name: name, type: inference?.type(of: i) ?? .string))
+            } else if let inference {
+                schemaFields.append(.init(name: name, type: inference.type(of: i)))
                 typeSources.append(.inferred)
+            } else {
+                schemaFields.append(.init(name: name, type: .string))
+                typeSources.append(.text)
             }
         }
         schema = Schema(schemaFields)
@@ -282,14 +298,14 @@ public final class CSVReader: BatchReader {
 
     /// Looks at the first `inferRows` records without consuming them. Without a header, the
     /// first record also fixes the column count.
-    private func sampleRecords(columnCount known: Int?) throws -> (columnCount: Int, inference: TypeInference) {
+    private func sampleRecords(columnCount known: Int?, limit: Int) throws -> (columnCount: Int, inference: TypeInference) {
         fields.removeAll()
         var columnCount = known
         var inference = TypeInference(columns: known ?? 0)
         var rel = 0
         var line = nextLine
         var seen = 0
-        sampling: while seen < options.inferRows {
+        sampling: while seen < limit {
             let mark = fields.count
             switch try scanRecord(at: rel, line: line) {
             case .end, .incomplete:

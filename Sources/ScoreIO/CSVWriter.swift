@@ -49,14 +49,21 @@ public final class CSVWriter: BatchWriter {
         headerWritten = true
     }
 
-    public func commit() throws {
+    /// Writes the header if no batch did, then makes the file durable (not yet visible).
+    public func prepare() throws {
         if options.header && !headerWritten {
             // An input with no rows still gets a header, so the output says what it would hold.
             encode([], rows: 0, withHeader: true)
             try file.write(buffer)
             headerWritten = true
         }
-        try file.commit()
+        try file.prepare()
+    }
+
+    /// Moves the file to its path (preparing first if needed).
+    public func commit() throws {
+        try prepare()
+        try file.publish()
     }
 
     public func abort() {

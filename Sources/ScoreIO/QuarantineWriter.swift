@@ -38,7 +38,7 @@ public final class QuarantineWriter {
             stages.append(rejection.stage)
             rules.append(rejection.rule)
             reasons.append(rejection.reason)
-            records.append(rejection.record)
+            rejection.record.withUnsafeBytes { records.append(bytes: $0) }
         }
         let batch = Batch(columns: [
             Column(name: "source", data: .string(sources)),
@@ -51,7 +51,12 @@ public final class QuarantineWriter {
         try writer.write(batch)
     }
 
-    /// Makes the quarantine durable and visible at its path (with just a header when nothing was rejected).
+    /// Makes everything appended durable without making it visible.
+    public func prepare() throws {
+        try writer.prepare()
+    }
+
+    /// Makes the quarantine visible at its path (with just a header when nothing was rejected).
     public func commit() throws {
         try writer.commit()
     }

@@ -3,6 +3,10 @@ import ScoreCore
 /// Expands `${VAR}`, `${VAR:-default}` and `$$` in every scalar value from a given environment
 /// (never the process's own, so loading stays a pure function of its inputs). Keys are left
 /// literal: they appear in key paths, and key paths are printed.
+///
+/// Separately, it records the value of every variable a `${…}` refers to anywhere (keys, values an
+/// override replaces, overrides themselves), so the runtime can scrub a value wherever it turns up,
+/// even inside a longer string derived from it.
 struct EnvironmentExpansion {
     /// The result of expanding one scalar's text.
     enum Result: Equatable {
@@ -19,14 +23,34 @@ struct EnvironmentExpansion {
 
     let environment: [String: String]
     private(set) var errors: [JobSpecError] = []
+    /// Values of set variables substituted so far (or that would be, in keys and replaced text),
+    /// without repeats or empty strings, in the order first met.
+    private(set) var substitutedValues: [String] = []
 
     init(environment: [String: String]) { self.environment = environment }
+
+    /// Records the variables that each text refers to, without expanding anything (keys, raw
+    /// document scalars an override or merge key may drop, override paths).
+    mutating func recordReferences(in texts: some Sequence<String>) {
+        for text in texts where text.contains("${") {
+            var found: [String] = []
+            _ = Self.expand(text, environment: environment, substituted: &found)
+            remember(found)
+        }
+    }
+
+    private mutating func remember(_ values: [String]) {
+        for v in values where !v.isEmpty && !substitutedValues.contains(v) { substitutedValues.append(v) }
+    }
 
     /// Expands every scalar value under `node`, marking those that used a variable as secret.
     mutating func expand(_ node: inout YAMLNode, keyPath: String) {
         switch node.content {
         case .scalar(let text, let style):
-            switch Self.expand(text, environment: environment) {
+            var found: [String] = []
+            let result = Self.expand(text, environment: environment, substituted: &found)
+            remember(found)
+            switch result {
             case .unchanged:
                 break
             case .expanded(let value, let usedVariable):
@@ -50,6 +74,13 @@ struct EnvironmentExpansion {
 
     /// Expands one scalar's text. Problems never quote a variable's value.
     static func expand(_ text: String, environment: [String: String]) -> Result {
+        var ignored: [String] = []
+        return expand(text, environment: environment, substituted: &ignored)
+    }
+
+    /// Same, appending to `substituted` the value of each set variable it refers to (not defaults:
+    /// those are written in the job file).
+    static func expand(_ text: String, environment: [String: String], substituted: inout [String]) -> Result {
         guard text.contains("$") else { return .unchanged }
         let chars = Array(text)
         var out = ""
@@ -90,8 +121,11 @@ struct EnvironmentExpansion {
             if !isVariableName(name) {
                 problems.append(Problem(message: "invalid variable reference '${\(body)}'",
                                         hint: "use ${NAME} or ${NAME:-default}; write '$$' for a literal '$'"))
-            } else if let value = environment[name] ?? fallback {
+            } else if let value = environment[name] {
+                substituted.append(value)
                 out += value
+            } else if let fallback {
+                out += fallback
             } else {
                 problems.append(Problem(message: "environment variable '\(name)' is not set",
                                         hint: "set it, or give a default: ${\(name):-value}"))

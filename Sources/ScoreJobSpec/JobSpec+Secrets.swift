@@ -1,8 +1,9 @@
 import ScoreCore
 
 extension JobSpec {
-    /// Every value (and each list or map element) that came from `${VAR}`, as text, so logs,
-    /// errors and summaries can be scrubbed of them before they are shown.
+    /// Every value (and each list or map element) that came from `${VAR}`, as text, and the value
+    /// of every variable referred to anywhere in the job (keys and replaced values included), so
+    /// logs, errors and summaries can be scrubbed of them, even inside longer derived strings.
     public var secretValues: [String] {
         var out: [String] = []
         if nameIsSecret, let name { out.append(name) }
@@ -22,6 +23,7 @@ extension JobSpec {
             }
         }
         for s in [reader, model, output, writer, quarantine, runtime] + validators + features { collect(s, all: false) }
+        for v in environmentValues where !out.contains(v) { out.append(v) }
         return out
     }
 }

@@ -32,6 +32,9 @@ public struct JobSpec: Sendable {
     public var canonicalText: String
     /// True when `name` came from `${VAR}`, so `description` redacts it.
     var nameIsSecret = false
+    /// The value of every environment variable a `${…}` in the document or an override refers to,
+    /// so a value embedded in a longer derived string (`${DIR}/out.rejected.csv`) can be scrubbed.
+    var environmentValues: [String] = []
 
     /// Every plugin section in plan order (reader, validators, features, writer), for per-plugin checks.
     public var pluginSections: [ConfigSection] { [reader] + validators + features + [writer] }

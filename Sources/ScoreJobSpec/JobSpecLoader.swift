@@ -12,6 +12,7 @@ public enum JobSpecLoader {
     /// - Throws: every problem found, sorted by location.
     public static func load(path: String, registry: PluginRegistry, overrides: [String] = [],
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(JobSpecErrors) -> JobSpec {
+        if let problem = fileProblem(path) { throw JobSpecErrors([JobSpecError(at: nil, "", problem)]) }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -26,6 +27,21 @@ public enum JobSpecLoader {
         return try load(text: text, fileName: path, registry: registry, overrides: overrides, environment: environment)
     }
 
+    /// Why `path` cannot be read as a job file, checked up front because Foundation's read errors
+    /// say only "The operation could not be completed"; nil when it looks readable.
+    static func fileProblem(_ path: String) -> String? {
+        let files = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard files.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return "cannot read job file '\(path)': no such file"
+        }
+        if isDirectory.boolValue { return "'\(path)' is a directory, not a job file" }
+        if !files.isReadableFile(atPath: path) {
+            return "cannot read job file '\(path)': permission denied (the file is not readable)"
+        }
+        return nil
+    }
+
     /// Same, from text (tests, the future service). `fileName` is used in locations.
     public static func load(text: String, fileName: String, registry: PluginRegistry, overrides: [String] = [],
                             environment: [String: String] = [:]) throws(JobSpecErrors) -> JobSpec {
@@ -37,19 +53,24 @@ public enum JobSpecLoader {
                                               hint: "a job needs at least version, reader, model and writer")])
         }
         errors += root.errors
+        var env = EnvironmentExpansion(environment: environment)
+        env.recordReferences(in: root.scalarTexts)
         for argument in overrides {
             let (override, problems) = Override.parse(argument)
             errors += problems
-            if let override, let problem = override.apply(to: &root.node) { errors.append(problem) }
+            if let override {
+                env.recordReferences(in: override.writtenTexts)
+                if let problem = override.apply(to: &root.node) { errors.append(problem) }
+            }
         }
-        var env = EnvironmentExpansion(environment: environment)
         env.expand(&root.node, keyPath: "")
         errors += env.errors
 
         var checker = SpecChecker(registry: registry)
-        let spec = checker.job(root.node, file: fileName, baseDirectory: baseDirectory(of: fileName))
+        var spec = checker.job(root.node, file: fileName, baseDirectory: baseDirectory(of: fileName))
         errors += checker.errors
         if !errors.isEmpty { throw fail() }
+        spec.environmentValues = env.substitutedValues
         return spec
     }
 
@@ -85,8 +106,10 @@ public enum JobSpecLoader {
         return section
     }
 
-    /// Parses and expands one document; nil when it is empty.
-    private static func parseTree(_ text: String, file: String) throws(JobSpecErrors) -> (node: YAMLNode, errors: [JobSpecError])? {
+    /// Parses and expands one document; nil when it is empty. `scalarTexts` holds every scalar as
+    /// written, including those that alias expansion drops.
+    private static func parseTree(_ text: String, file: String) throws(JobSpecErrors)
+        -> (node: YAMLNode, errors: [JobSpecError], scalarTexts: [String])? {
         switch YAMLDocumentParser.parse(text, file: file) {
         case .empty:
             return nil
@@ -95,7 +118,7 @@ public enum JobSpecLoader {
         case .document(let raw):
             let (root, errors) = AliasExpansion.expand(raw, file: file)
             guard let root else { throw JobSpecErrors(sorted(errors, mainFile: file)) }
-            return (root, errors)
+            return (root, errors, raw.scalarTexts)
         }
     }
 

@@ -14,6 +14,9 @@ struct Override {
     let path: String
     let segments: [Segment]
     let value: YAMLNode
+    /// The path and every scalar of the value as written, for recording the variables they name
+    /// even when a later override replaces this one.
+    let writtenTexts: [String]
 
     /// Where the override's own problems are reported: the file name says which `--set` it was.
     var location: SourceLocation { SourceLocation(file: "--set \(path)", line: 1, column: 1) }
@@ -31,26 +34,26 @@ struct Override {
         let file = "--set \(path)"
         let valueColumn = path.count + 1
         let value: YAMLNode
-        switch YAMLDocumentParser.parse(valueText, file: file, columnOffset: valueColumn) {
+        var scalars: [String] = []
+        // An override is one line: the parser keeps every mark (libyaml's "unexpected end" is on
+        // a later line) on line 1 and within or just past the argument.
+        switch YAMLDocumentParser.parse(valueText, file: file, columnOffset: valueColumn, oneLine: true) {
         case .empty:
             value = .null(at: SourceLocation(file: file, line: 1, column: valueColumn + 1))
         case .failed(let errors):
-            // libyaml reports "unexpected end" on a line after the text; an override has one line.
-            let end = argument.count + 1
             return (nil, errors.map { e in
                 var e = e
                 e.message = "in '--set \(argument)': \(e.message)"
-                if let l = e.location, l.line != 1 || l.column > end {
-                    e.location = SourceLocation(file: l.file, line: 1, column: end)
-                }
                 return e
             })
         case .document(let raw):
             let (root, errors) = AliasExpansion.expand(raw, file: file)
             guard let root, errors.isEmpty else { return (nil, errors) }
             value = root
+            scalars = raw.scalarTexts
         }
-        return (Override(argument: argument, path: path, segments: segments, value: value), [])
+        return (Override(argument: argument, path: path, segments: segments, value: value,
+                         writtenTexts: [path] + scalars), [])
     }
 
     private static func malformed(_ argument: String, path: String, _ message: String) -> JobSpecError {

@@ -22,4 +22,9 @@ struct RawDocument: Sendable {
     var root: Int
 
     func node(_ index: Int) -> Node { nodes[index - 1] }
+
+    /// The text of every scalar, keys and unreferenced anchors included (where `${VAR}` may hide).
+    var scalarTexts: [String] {
+        nodes.compactMap { if case .scalar(let text, _) = $0.kind { text } else { nil } }
+    }
 }

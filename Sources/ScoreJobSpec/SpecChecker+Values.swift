@@ -29,6 +29,11 @@ extension SpecChecker {
             case .float(let f)?: d = f
             default: return mismatch(node, expected, keyPath)
             }
+            // `.inf`, `.nan` and overflowing literals (`1e400`) are valid YAML but no valid setting.
+            guard d.isFinite else {
+                report(node.location, keyPath, "must be a finite number\(node.isSecret ? "" : " (got \(node.scalarText ?? ""))")")
+                return nil
+            }
             return checkBounds(d, node, bounds, keyPath) ? .float(d) : nil
         case .bool:
             guard case .bool(let b)? = node.resolved else { return mismatch(node, expected, keyPath) }

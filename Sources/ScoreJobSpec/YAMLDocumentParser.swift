@@ -12,8 +12,11 @@ enum YAMLDocumentParser {
     }
 
     /// Parses `text`, which must hold at most one YAML document.
-    /// - Parameter columnOffset: added to every column (an override's value starts after `path=`).
-    static func parse(_ text: String, file: String, columnOffset: Int = 0) -> Outcome {
+    /// - Parameters:
+    ///   - columnOffset: added to every column (an override's value starts after `path=`).
+    ///   - oneLine: the text is one line (an override's value): libyaml's marks after its end
+    ///     (a later line, where it reports "unexpected end") are moved to just past the text.
+    static func parse(_ text: String, file: String, columnOffset: Int = 0, oneLine: Bool = false) -> Outcome {
         var bytes = Array(text.utf8)
         if bytes.isEmpty { return .empty }
         // libyaml keeps a pointer to the input, so every call that reads it stays inside this closure.
@@ -25,13 +28,17 @@ enum YAMLDocumentParser {
             defer { yaml_parser_delete(&parser) }
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
 
+            let end = text.count + 1
             func location(_ mark: yaml_mark_t) -> SourceLocation {
-                SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1 + columnOffset)
+                if oneLine, mark.line > 0 || Int(mark.column) + 1 > end {
+                    return SourceLocation(file: file, line: 1, column: end + columnOffset)
+                }
+                return SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1 + columnOffset)
             }
 
             var document = yaml_document_t()
             guard yaml_parser_load(&parser, &document) == 1 else {
-                return .failed([syntaxError(parser, location: location)])
+                return .failed([syntaxError(parser, text: text, location: location)])
             }
             let first = copy(&document, columnOffset: columnOffset)
             yaml_document_delete(&document)
@@ -39,7 +46,7 @@ enum YAMLDocumentParser {
 
             // A second document is a mistake (a stray `---`), not something to ignore silently.
             guard yaml_parser_load(&parser, &document) == 1 else {
-                return .failed([syntaxError(parser, location: location)])
+                return .failed([syntaxError(parser, text: text, location: location)])
             }
             defer { yaml_document_delete(&document) }
             if let extra = yaml_document_get_root_node(&document) {
@@ -51,19 +58,30 @@ enum YAMLDocumentParser {
         }
     }
 
-    private static func syntaxError(_ parser: yaml_parser_t,
+    private static func syntaxError(_ parser: yaml_parser_t, text: String,
                                      location: (yaml_mark_t) -> SourceLocation) -> JobSpecError {
         let problem = parser.problem.map { String(cString: $0) } ?? "cannot parse YAML"
-        let mark = parser.error == YAML_READER_ERROR ? parser.mark : parser.problem_mark
-        var hint: String?
+        if parser.error == YAML_READER_ERROR {
+            return JobSpecError(at: location(parser.mark), "", "YAML syntax error: \(problem)",
+                                hint: "at byte offset \(parser.problem_offset); the file must be UTF-8 text")
+        }
+        var hints: [String] = []
+        // libyaml's message for a tab ("cannot start any token") never mentions the tab itself.
+        if line(Int(parser.problem_mark.line), of: text)?.contains("\t") == true {
+            hints.append("YAML does not allow tabs for indentation; use spaces")
+        }
         if let context = parser.context.map({ String(cString: $0) }) {
             let at = location(parser.context_mark)
-            hint = "\(context) at line \(at.line), column \(at.column)"
+            hints.append("\(context) at line \(at.line), column \(at.column)")
         }
-        if parser.error == YAML_READER_ERROR {
-            hint = "at byte offset \(parser.problem_offset); the file must be UTF-8 text"
-        }
-        return JobSpecError(at: location(mark), "", "YAML syntax error: \(problem)", hint: hint)
+        return JobSpecError(at: location(parser.problem_mark), "", "YAML syntax error: \(problem)",
+                            hint: hints.isEmpty ? nil : hints.joined(separator: "; "))
+    }
+
+    /// The 0-based `index`th line of `text` (split where libyaml counts a line break), if any.
+    private static func line(_ index: Int, of text: String) -> Substring? {
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).dropFirst(index).makeIterator()
+        return lines.next()
     }
 
     /// Copies libyaml's node array; nil when the document has no root (end of stream).

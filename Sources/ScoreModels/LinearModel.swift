@@ -47,11 +47,12 @@ public struct LinearModel: ScoringModel {
         return s
     }
 
-    public func predict(_ input: FeatureMatrix) throws -> Predictions {
+    public func predict(_ input: consuming FeatureMatrix) throws -> Predictions {
         let n = input.rows, k = features.count
         precondition(input.columns == k, "feature matrix has \(input.columns) columns, model takes \(k)")
         guard n > 0 else { return Predictions(rows: 0) }
-        var x = input.values
+        // The matrix is ours (consumed), so standardizing it in place copies nothing.
+        var x = (consume input).values
         if let standardize {
             x.withUnsafeMutableBufferPointer {
                 VectorOps.standardize($0, rows: n, mean: standardize.mean, scale: standardize.scale)

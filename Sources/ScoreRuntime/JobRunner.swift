@@ -22,10 +22,9 @@ public struct JobRunner {
         let start = Date()
         let reader = plan.reader
         let outputPath = plan.context.resolve(plan.spec.writer.string("path") ?? "")
-        let writer = try plan.registry.writers[plan.spec.writer.string("type") ?? ""]!
-            .make(plan.spec.writer, plan.context, plan.output.schema)
-        let quarantine = try QuarantineWriter(path: plan.quarantinePath, source: reader.sourceName)
         var counts = Counts()
+        var writer: (any BatchWriter)?
+        var quarantine: QuarantineWriter?
 
         let replaced = plan.output.replacedColumns(of: reader.schema)
         if !replaced.isEmpty {
@@ -36,11 +35,23 @@ public struct JobRunner {
             "model": "\(plan.model.summary)", "batch_rows": "\(plan.batchRows)",
         ])
 
+        func failed(_ error: any Error) -> JobFailure {
+            progress?.finish()
+            logger.error("job failed", metadata: ["error": "\(error)"])
+            return JobFailure(error: error, summary: counts.summary(plan: plan, status: .failed, start: start,
+                                                                    output: outputPath, error: error))
+        }
+
         do {
+            let out = try ScoringPlan.plugin(plan.registry.writers, plan.spec.writer)
+                .make(plan.spec.writer, plan.context, plan.output.schema)
+            writer = out
+            let rejected = try QuarantineWriter(path: plan.quarantinePath, source: reader.sourceName)
+            quarantine = rejected
             while let read = try plan.retry.run("read", logger: logger, { try reader.next(maxRows: plan.batchRows) }) {
                 let (scored, rejections) = try score(read)
-                try plan.retry.run("write", logger: logger) { try writer.write(scored) }
-                try plan.retry.run("quarantine", logger: logger) { try quarantine.append(rejections) }
+                try plan.retry.run("write", logger: logger) { try out.write(scored) }
+                try plan.retry.run("quarantine", logger: logger) { try rejected.append(rejections) }
                 counts.add(read: read.rowsRead, written: scored.rowCount, rejections: rejections)
                 logger.debug("batch done", metadata: ["rows": "\(read.rowsRead)", "rejected": "\(rejections.count)"])
                 progress?.update(rows: counts.read, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes)
@@ -52,25 +63,27 @@ public struct JobRunner {
             guard counts.read == counts.written + counts.quarantined else {
                 throw RuntimeInvariantError(message: "rows read (\(counts.read)) ≠ rows written (\(counts.written)) + rows quarantined (\(counts.quarantined))")
             }
-            try plan.retry.run("commit quarantine", logger: logger) { try quarantine.commit() }
-            try plan.retry.run("commit output", logger: logger) { try writer.commit() }
+            // Two phases: everything that can fail (flush, fsync) for both files first, then the
+            // renames, so predictions and quarantine appear together or not at all.
+            try plan.retry.run("prepare quarantine", logger: logger) { try rejected.prepare() }
+            try plan.retry.run("prepare output", logger: logger) { try out.prepare() }
+            try rejected.commit()
+            try out.commit()
         } catch let error as ErrorBudgetExceeded {
-            progress?.finish()
-            writer.abort()
-            try? quarantine.commit()
-            logger.error("job failed", metadata: ["error": "\(error)"])
-            throw JobFailure(error: error, summary: counts.summary(plan: plan, status: "failed", start: start,
-                                                                   output: outputPath, error: error))
+            writer?.abort()
+            // The quarantine explains the failure, so it is kept; if even that fails, say so.
+            do { try quarantine?.commit() } catch {
+                quarantine?.abort()
+                throw failed(error)
+            }
+            throw failed(error)
         } catch {
-            progress?.finish()
-            writer.abort()
-            quarantine.abort()
-            logger.error("job failed", metadata: ["error": "\(error)"])
-            throw JobFailure(error: error, summary: counts.summary(plan: plan, status: "failed", start: start,
-                                                                   output: outputPath, error: error))
+            writer?.abort()
+            quarantine?.abort()
+            throw failed(error)
         }
         progress?.finish()
-        let summary = counts.summary(plan: plan, status: "succeeded", start: start, output: outputPath, error: nil)
+        let summary = counts.summary(plan: plan, status: .succeeded, start: start, output: outputPath, error: nil)
         logger.info("job finished", metadata: [
             "rows.read": "\(summary.rowsRead)", "rows.written": "\(summary.rowsWritten)",
             "rows.quarantined": "\(summary.rowsQuarantined)", "seconds": "\(String(format: "%.3f", summary.seconds))",
@@ -104,7 +117,19 @@ public struct JobRunner {
             batch = batch.gather(kept)
             matrix = matrix.gather(kept)
         }
-        let predictions = try plan.model.predict(matrix)
+        var predictions = try plan.model.predict(matrix)
+        let unusable = predictions.nonFiniteRows()
+        if !unusable.isEmpty {
+            var outputVerdicts = RowVerdicts(rowCount: batch.rowCount)
+            for r in unusable {
+                outputVerdicts.reject(r, rule: "non_finite_output",
+                                      reason: "the model's output for this row is not a finite number (extreme inputs or weights)")
+            }
+            rejections += outputVerdicts.rejections(stage: "model", origins: batch.origins)
+            let kept = outputVerdicts.keptRows()
+            batch = batch.gather(kept)
+            predictions = predictions.gather(kept)
+        }
         let scored = plan.output.project(batch, predictions)
         if rejections.count > 1 { rejections.sort { $0.line < $1.line } }
         return (scored, rejections)
@@ -121,7 +146,7 @@ public struct JobRunner {
             for x in rejections { byRule["\(x.stage)/\(x.rule)", default: 0] += 1 }
         }
 
-        func summary(plan: ScoringPlan, status: String, start: Date, output: String, error: (any Error)?) -> JobSummary {
+        func summary(plan: ScoringPlan, status: JobSummary.Status, start: Date, output: String, error: (any Error)?) -> JobSummary {
             let seconds = Date().timeIntervalSince(start)
             return JobSummary(job: plan.spec.name ?? plan.spec.file, status: status, rowsRead: read, rowsWritten: written,
                               rowsQuarantined: quarantined, quarantinedByRule: byRule, seconds: seconds,

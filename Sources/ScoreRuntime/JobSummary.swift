@@ -1,11 +1,16 @@
 import Foundation
 import ScoreCore
+import ScoreIO
 
 /// The end-of-job figures, printed for people and written by `--summary-json` for schedulers.
 public struct JobSummary: Sendable, Codable, Equatable {
+    /// How a job ended.
+    public enum Status: String, Sendable, Codable, Equatable {
+        case succeeded, failed
+    }
+
     public var job: String
-    /// `succeeded` or `failed`.
-    public var status: String
+    public var status: Status
     public var rowsRead: Int
     public var rowsWritten: Int
     public var rowsQuarantined: Int
@@ -33,10 +38,13 @@ public struct JobSummary: Sendable, Codable, Equatable {
 
     /// The human-readable summary.
     public var text: String {
+        // After a failure nothing was committed: say what was scored, not what was written.
+        let committed = status == .succeeded
         var lines = [
-            "job \(job): \(status)",
+            "job \(job): \(status.rawValue)",
             "  rows read        \(rowsRead)",
-            "  rows written     \(rowsWritten)  → \(output)",
+            committed ? "  rows written     \(rowsWritten)  → \(output)"
+                : "  rows scored      \(rowsWritten)  (not written: the output is only committed when the job succeeds)",
             "  rows quarantined \(rowsQuarantined)  → \(quarantine)",
         ]
         for (rule, count) in quarantinedByRule.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
@@ -78,17 +86,13 @@ public struct SummaryDocument: Codable, Sendable {
         self.manifest = manifest
     }
 
-    public func write(to path: String) throws {
+    /// Writes the document to `file` and commits it (whole, then renamed into place).
+    public func write(to file: AtomicOutputFile) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(self)
-        // Written whole, then renamed: a scheduler polling the path never reads half a document.
-        let tmp = path + ".batchscore-tmp"
-        try data.write(to: URL(fileURLWithPath: tmp))
-        guard rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw OutputError(file: path, "cannot write the summary: \(reason)")
-        }
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = [UInt8](try encoder.encode(self))
+        data.append(UInt8(ascii: "\n"))
+        try file.write(data)
+        try file.commit()
     }
 }

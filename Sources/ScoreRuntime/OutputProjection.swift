@@ -30,15 +30,26 @@ public struct OutputProjection: Sendable {
             if let prefix { probabilities = classes.map { prefix + $0.description } }
         }
         let produced = [prediction] + (confidence.map { [$0] } ?? []) + probabilities
+        for (key, name) in [("prediction", prediction), ("confidence", confidence ?? "-")] where name.isEmpty {
+            throw JobSpecError(at: config.location(of: key), config.keyPath(of: key), "a column name cannot be empty")
+        }
         if Set(produced).count != produced.count {
             throw JobSpecError(at: config.location, "output", "prediction, confidence and probability columns must have distinct names: \(produced.joined(separator: ", "))")
         }
         let requested = config.strings("passthrough")
         if let requested {
-            for name in requested where inputSchema.index(of: name) == nil {
-                throw JobSpecError(at: config.location(of: "passthrough"), config.keyPath(of: "passthrough"),
-                                   "the input has no column '\(name)'",
-                                   hint: NearMiss.hint(for: name, among: inputSchema.names) ?? "the input has: \(inputSchema.names.joined(separator: ", "))")
+            let at = (config.location(of: "passthrough"), config.keyPath(of: "passthrough"))
+            var seen = Set<String>()
+            for name in requested {
+                guard inputSchema.index(of: name) != nil else {
+                    throw JobSpecError(at: at.0, at.1, "the input has no column '\(name)'",
+                                       hint: NearMiss.hint(for: name, among: inputSchema.names) ?? "the input has: \(inputSchema.names.joined(separator: ", "))")
+                }
+                guard seen.insert(name).inserted else { throw JobSpecError(at: at.0, at.1, "lists '\(name)' twice") }
+                if produced.contains(name) {
+                    throw JobSpecError(at: at.0, at.1, "'\(name)' is also the name of a model output column",
+                                       hint: "rename the output with output.prediction / output.confidence")
+                }
             }
         }
         // An input column named like an output column (re-scoring an earlier output) is replaced, as pandas does.
@@ -77,7 +88,12 @@ public struct OutputProjection: Sendable {
             if ints.count == classes.count {
                 columns.append(Column(name: predictionName, data: .int64(predictions.classIndex.map { ints[$0] })))
             } else {
-                columns.append(Column(name: predictionName, data: .string(StringColumn(predictions.classIndex.map { classes[$0].description }))))
+                // Label bytes made once, copied per row: no String per row.
+                let labels = classes.map { Array($0.description.utf8) }
+                var column = StringColumn()
+                column.reserveCapacity(rows: n, bytes: n * (labels.map(\.count).max() ?? 0))
+                for k in predictions.classIndex { labels[k].withUnsafeBytes { column.append(bytes: $0) } }
+                columns.append(Column(name: predictionName, data: .string(column)))
             }
             let k = classes.count
             if let confidenceName {

@@ -40,26 +40,33 @@ public final class ScoringPlan {
         self.batchRows = batchRows
     }
 
-    /// Builds the plan: loads the model, opens the input, checks every column reference.
+    /// Builds the plan: loads the model, opens the input, checks every column reference and that
+    /// no output would overwrite the input or another output.
     public static func build(spec: JobSpec, registry: PluginRegistry) throws -> ScoringPlan {
         let context = PluginContext(jobFile: spec.file, baseDirectory: spec.baseDirectory)
+        try checkWorkers(spec.runtime)
 
         let (model, modelPath, modelBytes) = try loadModel(spec.model, registry: registry, context: context)
 
         let validators: [any RowValidator] = try spec.validators.map { config in
-            try registry.validators[config.string("type") ?? ""]!.make(config, context)
+            try plugin(registry.validators, config).make(config, context)
         }
         let features: [any FeatureStep] = try spec.features.map { config in
-            try registry.features[config.string("type") ?? ""]!.make(config, context)
+            try plugin(registry.features, config).make(config, context)
         }
         let produced = Set(features.flatMap { $0.outputs.names })
         var numeric = Set(model.features).union(validators.flatMap(\.numericColumns))
             .union(features.flatMap(\.numericColumns))
         numeric.subtract(produced)
+        var pinned: [String: ColumnType] = [:]
+        for v in validators { pinned.merge(v.requiredTypes) { _, last in last } }
 
-        let readerType = spec.reader.string("type") ?? ""
-        let reader = try registry.readers[readerType]!.make(spec.reader, context, ReaderRequirements(numericColumns: numeric))
+        let reader = try plugin(registry.readers, spec.reader)
+            .make(spec.reader, context, ReaderRequirements(numericColumns: numeric, columnTypes: pinned))
         let schema = reader.schema
+        if schema.fields.isEmpty {
+            throw InputError(file: reader.sourceName, line: 1, "the input is empty: there is no header row naming its columns")
+        }
 
         for v in validators { try v.check(schema: schema) }
         var available = schema
@@ -67,9 +74,9 @@ public final class ScoringPlan {
         for name in model.features {
             guard let field = available.field(name) else {
                 throw JobSpecError(at: spec.model.location(of: "path"), spec.model.keyPath(of: "path"),
-                                   "the model needs column '\(name)', which the input does not have",
+                                   "the model needs column '\(name)', which \(reader.sourceName) does not have",
                                    hint: NearMiss.hint(for: name, among: available.names)
-                                       ?? "the input has: \(available.names.joined(separator: ", "))")
+                                       ?? "its header has: \(available.names.joined(separator: ", "))")
             }
             if !field.type.isNumeric && field.type != .bool {
                 throw JobSpecError(at: spec.reader.location(of: "columns"), spec.reader.keyPath(of: "columns"),
@@ -77,14 +84,64 @@ public final class ScoringPlan {
             }
         }
         let output = try OutputProjection(config: spec.output, inputSchema: available, task: model.task)
+        let quarantinePath = quarantinePath(spec: spec, context: context)
+        try checkOutputPaths(spec: spec, context: context, quarantinePath: quarantinePath)
+        _ = try plugin(registry.writers, spec.writer)
 
         return ScoringPlan(
             spec: spec, registry: registry, context: context, model: model, modelPath: modelPath,
             modelBytes: modelBytes, validators: validators, features: features, reader: reader, output: output,
-            quarantinePath: quarantinePath(spec: spec, context: context),
+            quarantinePath: quarantinePath,
             budget: ErrorBudget(config: spec.runtime["max_rejected"]),
             retry: RetryPolicy(config: spec.runtime.section("retry")),
             batchRows: spec.runtime.int("batch_rows") ?? 8192)
+    }
+
+    /// The registry entry a checked section names. A spec checked against another registry is a
+    /// programming error, reported rather than trapped on.
+    static func plugin<P>(_ entries: [String: P], _ config: ConfigSection) throws -> P {
+        let type = config.string("type") ?? ""
+        guard let entry = entries[type] else {
+            throw JobSpecError(at: config.location(of: "type"), config.keyPath(of: "type"),
+                               "'\(type)' is not registered in this build",
+                               hint: "registered: \(entries.keys.sorted().joined(separator: ", "))")
+        }
+        return entry
+    }
+
+    /// One scoring pipeline runs per process in this version (the parallel engine comes later);
+    /// asking for more is refused rather than silently ignored.
+    static func checkWorkers(_ runtime: ConfigSection) throws {
+        if let n = runtime.int("workers"), n > 1 {
+            throw JobSpecError(at: runtime.location(of: "workers"), runtime.keyPath(of: "workers"),
+                               "this version scores with one worker; \(n) were asked for",
+                               hint: "use 1 or auto")
+        }
+    }
+
+    /// Refuses outputs that would overwrite the input or each other, or that name a folder.
+    static func checkOutputPaths(spec: JobSpec, context: PluginContext, quarantinePath: String) throws {
+        let output = context.resolve(spec.writer.string("path") ?? "")
+        let input = context.resolve(spec.reader.string("path") ?? "")
+        let writerAt = (spec.writer.location(of: "path"), spec.writer.keyPath(of: "path"))
+        let quarantineAt = (spec.quarantine.location(of: "path") ?? spec.writer.location(of: "path"),
+                            spec.quarantine.string("path") == nil ? "quarantine.path (default)" : spec.quarantine.keyPath(of: "path"))
+        for (path, at) in [(output, writerAt), (quarantinePath, quarantineAt)] {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw JobSpecError(at: at.0, at.1, "is a folder; give a file path")
+            }
+        }
+        let canonical = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        if canonical(output) == canonical(input) {
+            throw JobSpecError(at: writerAt.0, writerAt.1, "is the input file (reader.path): the job would overwrite its own input")
+        }
+        if canonical(quarantinePath) == canonical(input) {
+            throw JobSpecError(at: quarantineAt.0, quarantineAt.1, "is the input file (reader.path): the job would overwrite its own input")
+        }
+        if canonical(quarantinePath) == canonical(output) {
+            throw JobSpecError(at: quarantineAt.0, quarantineAt.1, "is the same file as writer.path; give the quarantine its own file")
+        }
     }
 
     /// The quarantine's path: `quarantine.path`, or beside the output as `NAME.rejected.csv`.
@@ -123,7 +180,11 @@ public final class ScoringPlan {
             }
             format = sniffed
         } else {
-            format = registry.modelFormats[formatName]!
+            guard let named = registry.modelFormats[formatName] else {
+                throw JobSpecError(at: config.location(of: "format"), config.keyPath(of: "format"),
+                                   "'\(formatName)' is not registered in this build")
+            }
+            format = named
         }
         return (try format.load(bytes, path), path, bytes)
     }

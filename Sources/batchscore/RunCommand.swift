@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ScoreCore
+import ScoreIO
 import ScoreJobSpec
 import ScoreLinalg
 import ScoreRuntime
@@ -37,6 +38,12 @@ struct RunCommand: ParsableCommand {
             throw fail(with: error, redact: redact)
         }
 
+        // Opened before scoring, so an unwritable path fails in a second, not after the whole job.
+        let summaryFile: AtomicOutputFile?
+        do { summaryFile = try summaryJSON.map { try AtomicOutputFile(path: $0) } } catch {
+            throw fail(with: error, redact: redact)
+        }
+
         let runner = JobRunner(plan: plan, logger: logger, progress: ProgressReporter(mode: progress))
         var summary: JobSummary
         var failure: (any Error)?
@@ -45,12 +52,14 @@ struct RunCommand: ParsableCommand {
         } catch let jobFailure as JobFailure {
             summary = jobFailure.summary
             failure = jobFailure.error
+        } catch {
+            throw fail(with: error, redact: redact)
         }
         summary.redact(with: redact)
         print(summary.text)
-        if let summaryJSON {
+        if let summaryFile {
             let manifest = RunManifestBuilder.make(plan: plan, startedAt: startedAt, finishedAt: Date())
-            do { try SummaryDocument(summary: summary, manifest: manifest).write(to: summaryJSON) } catch {
+            do { try SummaryDocument(summary: summary, manifest: manifest).write(to: summaryFile) } catch {
                 throw fail(with: error, redact: redact)
             }
         }

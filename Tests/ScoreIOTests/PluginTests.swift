@@ -17,7 +17,7 @@ import Testing
             #expect(spec.field("path")?.required == true)
             #expect(spec.example.hasPrefix("{ type: csv, path: "))
         }
-        #expect(CSVReader.spec.field("infer_rows")?.defaultValue == .int(1000))
+        #expect(CSVReader.spec.field("infer_rows")?.defaultValue == .int(0))
         #expect(CSVReader.spec.field("max_record_bytes")?.minimum == 1024)
         #expect(CSVReader.spec.field("columns")?.type == .map(.columnType))
     }

@@ -84,6 +84,47 @@ import Testing
             == ["job.yaml:8:3: output.${K}: unknown key (valid keys: passthrough, prediction, confidence, probabilities)"])
     }
 
+    @Test func secretValuesHoldEachVariablesValueForDerivedStrings() throws {
+        let yaml = minimalJob.replacingOccurrences(of: "path: out.csv", with: #"path: "${DIR}/out.csv""#)
+        let spec = try load(yaml, environment: ["DIR": "/secret/dir"])
+        #expect(spec.writer.string("path") == "/secret/dir/out.csv")
+        #expect(spec.secretValues.contains("/secret/dir/out.csv"))
+        // The runtime derives `/secret/dir/out.rejected.csv`; only the variable's own value scrubs that.
+        #expect(spec.secretValues.contains("/secret/dir"))
+    }
+
+    @Test func secretValuesIncludeVariablesThatNeverReachAValue() throws {
+        let env = ["COL": "col-secret", "W": "w-secret", "FIRST": "first-secret", "MERGED": "merged-secret",
+                   "UNUSED": "unused-secret", "EMPTY": ""]
+        let yaml = minimalJob.replacingOccurrences(of: "{ type: csv, path: out.csv }",
+                                                   with: #"{ <<: { type: csv, path: "${MERGED}" }, path: out.csv }"#) + """
+            name: "${EMPTY}"
+            runtime: { workers: "${W}" }
+            validate:
+              - { type: range, columns: { "${COL}": [0, 1] } }
+
+            """
+        let spec = try load(yaml, overrides: ["runtime.workers=2", "output.prediction=${FIRST}", "output.prediction=score"],
+                            environment: env)
+        #expect(spec.runtime["workers"] == .int(2))
+        #expect(spec.output.string("prediction") == "score")
+        #expect(spec.writer.string("path") == "out.csv")
+        #expect(spec.validators[0].map("columns")?.first?.key == "${COL}", "map keys stay literal")
+        let secrets = spec.secretValues
+        #expect(secrets.contains("col-secret"), "a key's variable")
+        #expect(secrets.contains("w-secret"), "a file value an override replaced")
+        #expect(secrets.contains("first-secret"), "an override a later one replaced")
+        #expect(secrets.contains("merged-secret"), "a merged value an explicit key replaced")
+        #expect(!secrets.contains("unused-secret"), "only variables the job refers to")
+        #expect(!spec.environmentValues.contains(""), "an empty value scrubs nothing")
+    }
+
+    @Test func defaultsAreNotEnvironmentValues() throws {
+        let yaml = minimalJob.replacingOccurrences(of: "{ path: m.json }", with: #"{ path: m.json, format: "${FMT:-auto}" }"#)
+        #expect(try load(yaml).environmentValues.isEmpty, "a default is the job file's own text")
+        #expect(try load(yaml, environment: ["FMT": "native"]).environmentValues == ["native"])
+    }
+
     @Test func expansionUnit() {
         #expect(EnvironmentExpansion.expand("plain", environment: [:]) == .unchanged)
         #expect(EnvironmentExpansion.expand("a$b$", environment: [:]) == .unchanged)

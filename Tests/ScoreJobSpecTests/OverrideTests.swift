@@ -64,6 +64,15 @@ import Testing
         #expect(bad.first?.contains("in '--set output.passthrough=[id': YAML syntax error") == true)
     }
 
+    @Test func syntaxErrorMarksStayOnTheOverridesLine() {
+        let lines = errorLines(Self.job, overrides: ["writer=["])
+        #expect(lines.count == 1)
+        let line = lines.first ?? ""
+        #expect(line.hasPrefix("--set writer:1:9: in '--set writer=[': YAML syntax error: "), "\(line)")
+        #expect(!line.contains("line 2"), "\(line)")
+        #expect(line.hasSuffix("at line 1, column 9)"), "the context mark is past the end too: \(line)")
+    }
+
     @Test func overrideErrorsComeAfterFileErrors() {
         let lines = errorLines(Self.job + "runtime: { workers: none }\n", overrides: ["nope"])
         #expect(lines.count == 2)

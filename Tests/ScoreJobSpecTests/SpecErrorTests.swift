@@ -63,6 +63,23 @@ import Testing
             == ["job.yaml:7:32: runtime.retry.base_secs: must be at least 0 (got -1)"])
     }
 
+    @Test func floatsMustBeFinite() throws {
+        for literal in [".inf", "-.inf", "1e400", ".nan"] {
+            #expect(errorLines(minimalJob + "runtime: { retry: { base_secs: \(literal) } }\n")
+                == ["job.yaml:7:32: runtime.retry.base_secs: must be a finite number (got \(literal))"])
+        }
+        let ranged = minimalJob + "validate:\n  - { type: range, columns: { age: [.nan, 1], income: [0, 1e999] } }\n"
+        #expect(errorLines(ranged) == [
+            "job.yaml:8:37: validate[0].columns.age[0]: must be a finite number (got .nan)",
+            "job.yaml:8:59: validate[0].columns.income[1]: must be a finite number (got 1e999)",
+        ])
+        let secret = errorLines(minimalJob + "runtime:\n  retry:\n    max_secs: ${T}\n", environment: ["T": ".inf"])
+        #expect(secret == ["job.yaml:9:15: runtime.retry.max_secs: must be a finite number"], "a secret is not shown")
+        // Null is still a valid bound, and a finite float still passes.
+        let spec = try load(minimalJob + "validate:\n  - { type: range, columns: { age: [~, 1.5e3] } }\n")
+        #expect(spec.validators[0].map("columns")?.first?.value == .list([.null, .float(1500)]))
+    }
+
     @Test func nestedValueTypesReportTheExactElement() {
         let yaml = minimalJob + """
             validate:
@@ -121,6 +138,17 @@ import Testing
         #expect(errorLines("version: 1\n  reader: x\n")
             == ["job.yaml:2:9: YAML syntax error: mapping values are not allowed in this context"])
         #expect(errorLines("version: 1\nreader: *nope\n").first?.contains("found undefined alias") == true)
+    }
+
+    @Test func tabIndentationGetsAHint() {
+        let tabbed = errorLines("version: 1\nreader:\n\ttype: csv\n")
+        #expect(tabbed.count == 1)
+        #expect(tabbed.first?.hasPrefix("job.yaml:3:1: YAML syntax error: ") == true, "\(tabbed)")
+        #expect(tabbed.first?.contains("YAML does not allow tabs for indentation; use spaces") == true, "\(tabbed)")
+        let inScalar = errorLines(minimalJob.replacingOccurrences(of: "  path: data.csv\n", with: "  path: data.csv\n\tdelimiter: x\n"))
+        #expect(inScalar.first?.contains("YAML does not allow tabs for indentation; use spaces") == true, "\(inScalar)")
+        // Other syntax errors get no such hint.
+        #expect(errorLines("version: 1\nreader: [csv, data.csv\nmodel: {}\n").first?.contains("tabs") == false)
     }
 
     @Test func duplicateKeyIsReportedAtTheSecondOccurrence() {

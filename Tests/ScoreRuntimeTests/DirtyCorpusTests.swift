@@ -102,7 +102,7 @@ import ScoreCore
             #expect(failure.error is ErrorBudgetExceeded)
             #expect(ExitStatus.code(for: failure.error) == 3)
             #expect("\(failure.error)".contains("9 of 14 rows rejected"))
-            #expect(failure.summary.status == "failed")
+            #expect(failure.summary.status == .failed)
         }
     }
 

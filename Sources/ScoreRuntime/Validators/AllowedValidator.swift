@@ -15,13 +15,31 @@ public struct AllowedValidator: RowValidator {
 
     public let rule = "allowed"
     let config: ConfigSection
-    let domains: [(column: String, values: [String], set: Set<[UInt8]>)]
+    let domains: [Domain]
+
+    /// One column's allowed values as bytes, grouped by length: a row's check compares bytes
+    /// with the few values of its length and allocates nothing.
+    struct Domain: Sendable {
+        let column: String
+        let values: [String]
+        let byLength: [Int: [[UInt8]]]
+
+        init(column: String, values: [String]) {
+            self.column = column
+            self.values = values
+            byLength = Dictionary(grouping: values.map { Array($0.utf8) }, by: \.count)
+        }
+
+        func contains(_ bytes: UnsafeRawBufferPointer) -> Bool {
+            guard let candidates = byLength[bytes.count] else { return false }
+            return candidates.contains { c in c.withUnsafeBytes { $0.elementsEqual(bytes) } }
+        }
+    }
 
     init(config: ConfigSection) {
         self.config = config
         domains = (config.map("columns") ?? []).map { entry in
-            let values = entry.value.listValue?.compactMap(\.stringValue) ?? []
-            return (entry.key, values, Set(values.map { Array($0.utf8) }))
+            Domain(column: entry.key, values: entry.value.listValue?.compactMap(\.stringValue) ?? [])
         }
     }
 
@@ -37,9 +55,10 @@ public struct AllowedValidator: RowValidator {
             for r in 0 ..< batch.rowCount where !column.isNull(r) {
                 let ok: Bool
                 if case .string(let strings) = column.data {
-                    ok = strings.withBytes(r) { d.set.contains(Array($0)) }
+                    ok = strings.withBytes(r) { d.contains($0) }
                 } else {
-                    ok = d.set.contains(Array((column.text(at: r) ?? "").utf8))
+                    var text = column.text(at: r) ?? ""
+                    ok = text.withUTF8 { d.contains(UnsafeRawBufferPointer($0)) }
                 }
                 if !ok {
                     verdicts.reject(r, rule: rule,

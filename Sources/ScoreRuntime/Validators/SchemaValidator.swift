@@ -1,6 +1,8 @@
 import ScoreCore
 
 /// `type: schema` — required columns, column types, and columns that must never be null.
+/// Types are enforced where the data is parsed: the reader reads a typed column as that type, so
+/// a cell that is not one (`45.5` in an int64 column) rejects its row at the `parse` stage.
 public struct SchemaValidator: RowValidator {
     public static let plugin = PluginRegistry.Validator(
         spec: PluginSpec(
@@ -10,7 +12,7 @@ public struct SchemaValidator: RowValidator {
                 ConfigField("required", .list(.string), default: .list([]),
                             doc: "Columns the input must have (a missing one stops the job before any row is read)."),
                 ConfigField("types", .map(.columnType),
-                            doc: "Expected column types; numeric ones are parsed as numbers, int64 values must be whole."),
+                            doc: "Column types the input is read as; a cell that is not of its column's type rejects the row."),
                 ConfigField("not_null", .list(.string), default: .list([]),
                             doc: "Columns that must have a value in every row (a null rejects the row)."),
             ],
@@ -32,7 +34,11 @@ public struct SchemaValidator: RowValidator {
         notNull = config.strings("not_null") ?? []
     }
 
-    public var numericColumns: [String] { types.filter { $0.1.isNumeric }.map(\.0) }
+    public var numericColumns: [String] { [] }
+
+    public var requiredTypes: [String: ColumnType] {
+        Dictionary(types, uniquingKeysWith: { _, last in last })
+    }
 
     public func check(schema: Schema) throws {
         for c in required { try ValidatorSupport.requireColumn(c, in: schema, config: config, key: "required") }
@@ -40,12 +46,10 @@ public struct SchemaValidator: RowValidator {
         for (c, type) in types {
             try ValidatorSupport.requireColumn(c, in: schema, config: config, key: "types")
             let actual = schema.field(c)!.type
-            // int64 may be held as float64 (numeric columns are parsed as float64); each row is checked.
-            let compatible = actual == type || (type == .int64 && actual == .float64) || type == .string
-            if !compatible {
-                throw JobSpecError(at: config.location(of: "types"), config.keyPath(of: "types"),
-                                   "column '\(c)' is read as \(actual), the schema expects \(type)",
-                                   hint: "declare it under reader.columns")
+            if actual != type {
+                throw JobSpecError(at: config.location(of: "types"), config.keyPath(of: "types") + ".\(c)",
+                                   "the input reads column '\(c)' as \(actual), the schema expects \(type)",
+                                   hint: "reader.columns declares it as \(actual); make the two agree")
             }
         }
     }
@@ -55,15 +59,6 @@ public struct SchemaValidator: RowValidator {
             guard let column = batch.column(named: name), let nulls = column.nulls else { continue }
             for r in 0 ..< batch.rowCount where nulls.isNull(r) {
                 verdicts.reject(r, rule: rule, reason: "\(name) is empty (not_null)")
-            }
-        }
-        for (name, type) in types where type == .int64 {
-            guard let column = batch.column(named: name), case .float64(let values) = column.data else { continue }
-            for r in 0 ..< batch.rowCount where !column.isNull(r) {
-                let v = values[r]
-                if v.rounded(.towardZero) != v || abs(v) > 9.007199254740992e15 {
-                    verdicts.reject(r, rule: rule, reason: "\(name)=\(NumberFormatting.shortest(v)) is not a whole number (int64)")
-                }
             }
         }
     }
