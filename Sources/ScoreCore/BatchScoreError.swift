@@ -10,12 +10,15 @@ public enum ErrorCategory: Sendable, Equatable {
 
 /// The protocol every BatchScore error conforms to; `description` is the message a user reads.
 public protocol BatchScoreError: Error, CustomStringConvertible, Sendable {
+    /// How the CLI treats the error (its exit code).
     var category: ErrorCategory { get }
     /// True for errors that may go away on a retry (I/O hiccups); deterministic errors are never retried.
     var isTransient: Bool { get }
 }
 
 extension BatchScoreError {
+    /// Errors are plain failures unless their type says otherwise.
     public var category: ErrorCategory { .failure }
+    /// Errors are not retried unless their type opts in.
     public var isTransient: Bool { false }
 }

@@ -1,10 +1,15 @@
 /// The typed values of one column, each kind in one contiguous array.
 public enum ColumnData: Sendable, Equatable {
+    /// 64-bit floats.
     case float64([Double])
+    /// 64-bit signed integers.
     case int64([Int64])
+    /// UTF-8 text, packed in one buffer.
     case string(StringColumn)
+    /// Booleans.
     case bool([Bool])
 
+    /// The column type these values have.
     public var type: ColumnType {
         switch self {
         case .float64: .float64
@@ -14,6 +19,7 @@ public enum ColumnData: Sendable, Equatable {
         }
     }
 
+    /// The number of values (null slots included).
     public var count: Int {
         switch self {
         case .float64(let v): v.count
@@ -26,20 +32,26 @@ public enum ColumnData: Sendable, Equatable {
 
 /// A named, typed column of a `Batch` with its nulls.
 public struct Column: Sendable, Equatable {
+    /// The column's name, as in the input header or the job spec.
     public var name: String
+    /// The values; a null row holds a placeholder, so check `isNull` before reading it.
     public var data: ColumnData
     /// Null rows; `nil` when the column has none (the common case, checked once per batch).
     public var nulls: NullBitmap?
 
+    /// Creates a column; a bitmap with no nulls is dropped so `nulls == nil` stays the fast path.
     public init(name: String, data: ColumnData, nulls: NullBitmap? = nil) {
         self.name = name
         self.data = data
         self.nulls = (nulls?.nullCount ?? 0) > 0 ? nulls : nil
     }
 
+    /// The type of the values.
     public var type: ColumnType { data.type }
+    /// The number of rows.
     public var count: Int { data.count }
 
+    /// Whether `row` is null.
     @inline(__always)
     public func isNull(_ row: Int) -> Bool { nulls?.isNull(row) ?? false }
 

@@ -8,5 +8,6 @@ public enum ColumnType: String, Sendable, CaseIterable, Codable, CustomStringCon
     /// Whether values of this type can feed a model or a numeric validator.
     public var isNumeric: Bool { self == .float64 || self == .int64 }
 
+    /// The name as written in job specs (`float64`, `int64`, `string`, `bool`).
     public var description: String { rawValue }
 }

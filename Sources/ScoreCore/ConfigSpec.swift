@@ -1,13 +1,18 @@
 /// The type of a config field, as a YAML value must have it.
 public indirect enum ConfigType: Sendable, Equatable, CustomStringConvertible {
+    /// Text.
     case string
+    /// A whole number.
     case int
+    /// A finite number; integers are accepted too.
     case float
+    /// `true` or `false`.
     case bool
     /// A file path; relative paths resolve against the job file's folder.
     case path
     /// One of a fixed set of words.
     case choice([String])
+    /// A sequence whose items all have one type.
     case list(ConfigType)
     /// A mapping with free-form keys (e.g. column names) and values of one type.
     case map(ConfigType)
@@ -22,6 +27,7 @@ public indirect enum ConfigType: Sendable, Equatable, CustomStringConvertible {
     /// A mapping with declared fields (nested sections such as `runtime.retry`).
     case section([ConfigField])
 
+    /// The type as users read it in errors and `batchscore plugins`.
     public var description: String {
         switch self {
         case .string: "string"
@@ -44,15 +50,22 @@ public indirect enum ConfigType: Sendable, Equatable, CustomStringConvertible {
 /// One config field a plugin (or a job section) declares: this single declaration drives
 /// YAML checking, defaults, `batchscore plugins` and the README's reference.
 public struct ConfigField: Sendable, Equatable {
+    /// The YAML key (snake_case).
     public var name: String
+    /// The type a value must have.
     public var type: ConfigType
+    /// Whether the key must be present.
     public var required: Bool
+    /// The value used when the key is absent; nil for none.
     public var defaultValue: ConfigValue?
+    /// One line for the plugin listing and the README reference.
     public var doc: String
     /// Inclusive bounds for numeric fields (ints, numbers, counts), checked with the spec.
     public var minimum: Double?
+    /// Inclusive upper bound; see `minimum`.
     public var maximum: Double?
 
+    /// Declares a field; `doc` comes last so declarations read as a table.
     public init(_ name: String, _ type: ConfigType, required: Bool = false, default defaultValue: ConfigValue? = nil,
                 minimum: Double? = nil, maximum: Double? = nil, doc: String) {
         self.name = name
@@ -83,13 +96,18 @@ public enum PluginKind: String, Sendable, CaseIterable {
 
 /// A plugin's self-description: its `type:` name, a summary, its fields and an example.
 public struct PluginSpec: Sendable, Equatable {
+    /// Which plan component the plugin provides.
     public var kind: PluginKind
+    /// The `type:` name that selects the plugin in a job spec.
     public var type: String
+    /// One line for `batchscore plugins` and the README.
     public var summary: String
+    /// The config fields the plugin accepts, in declaration order.
     public var fields: [ConfigField]
     /// A YAML flow mapping that configures the plugin (tested to parse).
     public var example: String
 
+    /// Creates a spec.
     public init(kind: PluginKind, type: String, summary: String, fields: [ConfigField], example: String) {
         self.kind = kind
         self.type = type
@@ -98,5 +116,6 @@ public struct PluginSpec: Sendable, Equatable {
         self.example = example
     }
 
+    /// The declared field called `name`, if any.
     public func field(_ name: String) -> ConfigField? { fields.first { $0.name == name } }
 }

@@ -1,12 +1,16 @@
 /// A rows × features matrix of float64 in column-major order, contiguous, ready for BLAS.
 /// Column-major because a batch is columnar: each feature column is one copy.
 public struct FeatureMatrix: Sendable {
+    /// The number of rows.
     public let rows: Int
+    /// The number of features.
     public let columns: Int
+    /// The feature (column) names, in matrix column order.
     public let featureNames: [String]
     /// `values[c * rows + r]` is row `r` of feature `c`.
     public var values: [Double]
 
+    /// Wraps column-major `values`; their count must be `rows * featureNames.count`.
     public init(rows: Int, featureNames: [String], values: [Double]) {
         precondition(values.count == rows * featureNames.count)
         self.rows = rows
@@ -15,6 +19,7 @@ public struct FeatureMatrix: Sendable {
         self.values = values
     }
 
+    /// The value of feature `column` at `row`.
     @inline(__always)
     public subscript(row: Int, column: Int) -> Double { values[column * rows + row] }
 
@@ -74,9 +79,12 @@ public struct FeatureMatrix: Sendable {
 
 /// Why a batch cannot become a `FeatureMatrix`. These are plan errors (caught by `validate`), not row verdicts.
 public enum FeatureMatrixError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The input has no column of this name.
     case missingColumn(String)
+    /// The column has this non-numeric type.
     case notNumeric(String, ColumnType)
 
+    /// A sentence for the user naming the column.
     public var description: String {
         switch self {
         case .missingColumn(let name): "the model needs column '\(name)', which the input does not have"

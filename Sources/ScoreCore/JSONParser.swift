@@ -6,9 +6,13 @@ import Darwin
 
 /// Where and why JSON text failed to parse (1-based line and column).
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The 1-based line of the offending byte.
     public var line: Int
+    /// The 1-based column, counted in characters rather than bytes.
     public var column: Int
+    /// What was expected or found.
     public var message: String
+    /// `line L, column C: message`.
     public var description: String { "line \(line), column \(column): \(message)" }
 }
 
@@ -34,6 +38,7 @@ public struct JSONParser {
         return v
     }
 
+    /// Parses one JSON document from text; see `parse(_: [UInt8])`.
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue { try parse(Array(text.utf8)) }
 
     private func error(_ message: String) -> JSONParseError {

@@ -1,16 +1,22 @@
 /// A parsed JSON value. Numbers keep their exact double (correctly rounded, unlike Linux
 /// Foundation's JSONSerialization) and whether they were written as integers.
 public indirect enum JSONValue: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// A number written without fraction or exponent that fits in Int64.
     case int(Int64)
+    /// Any other number, as the nearest finite double.
     case double(Double)
+    /// A string, escapes decoded.
     case string(String)
+    /// A list, in order.
     case array([JSONValue])
     /// Keys in document order (duplicates are rejected by the parser).
     case object([(key: String, value: JSONValue)])
 
+    /// Hand-written because `.object`'s tuples are not `Equatable`; an int never equals a double.
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): true
@@ -25,6 +31,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// The member `key` of an object; nil when absent or when this is not an object.
     public subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members.first { $0.key == key }?.value }
         return nil
@@ -39,7 +46,9 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// The text of a `.string`, else nil.
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    /// The items of an `.array`, else nil.
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
 
     /// A short description of the value's kind for error messages.

@@ -1,7 +1,9 @@
 /// One bit per row: set means the value is null. Kept as 64-bit words so a whole
 /// batch's nulls are a few cache lines and "no nulls" is a cheap check.
 public struct NullBitmap: Sendable, Equatable {
+    /// The bits, row `i` at bit `i % 64` of word `i / 64`.
     public private(set) var words: [UInt64]
+    /// The number of rows.
     public private(set) var count: Int
     /// How many rows are null.
     public private(set) var nullCount: Int
@@ -13,6 +15,7 @@ public struct NullBitmap: Sendable, Equatable {
         self.nullCount = 0
     }
 
+    /// Whether `row` is null.
     @inline(__always)
     public func isNull(_ row: Int) -> Bool {
         (words[row >> 6] >> UInt64(row & 63)) & 1 == 1
@@ -38,6 +41,7 @@ public struct NullBitmap: Sendable, Equatable {
         }
     }
 
+    /// Reserves room for `n` rows.
     public mutating func reserveCapacity(_ n: Int) { words.reserveCapacity((n + 63) >> 6) }
 
     /// The rows at `indices`, in that order.

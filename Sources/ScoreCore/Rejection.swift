@@ -11,6 +11,7 @@ public struct Rejection: Sendable, Equatable {
     /// The original record's bytes, exactly as read (not necessarily valid UTF-8).
     public var record: [UInt8]
 
+    /// Creates a rejection carrying the record's raw bytes.
     public init(line: Int, stage: String, rule: String, reason: String, record: [UInt8]) {
         self.line = line
         self.stage = stage
@@ -19,6 +20,7 @@ public struct Rejection: Sendable, Equatable {
         self.record = record
     }
 
+    /// Creates a rejection from record text, stored as its UTF-8 bytes.
     public init(line: Int, stage: String, rule: String, reason: String, record: String) {
         self.init(line: line, stage: stage, rule: rule, reason: reason, record: Array(record.utf8))
     }
@@ -29,23 +31,32 @@ public struct Rejection: Sendable, Equatable {
 
 /// The verdicts of one stage over a batch: which rows it rejects and why (the first reason wins).
 public struct RowVerdicts: Sendable {
+    /// One rejected row and why.
     public struct Verdict: Sendable, Equatable {
+        /// The row's index in the batch.
         public var row: Int
+        /// The rule that rejected it.
         public var rule: String
+        /// A sentence a person can act on.
         public var reason: String
     }
 
+    /// The number of rows in the batch judged.
     public let rowCount: Int
     private var rejected: [Bool]
+    /// The rejections, in the order they were made.
     public private(set) var verdicts: [Verdict] = []
 
+    /// Starts with every row of a `rowCount`-row batch kept.
     public init(rowCount: Int) {
         self.rowCount = rowCount
         self.rejected = Array(repeating: false, count: rowCount)
     }
 
+    /// How many rows are rejected.
     public var rejectedCount: Int { verdicts.count }
 
+    /// Whether `row` is rejected.
     @inline(__always)
     public func isRejected(_ row: Int) -> Bool { rejected[row] }
 

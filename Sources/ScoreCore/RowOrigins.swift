@@ -7,8 +7,10 @@ public struct RowOrigins: Sendable, Equatable {
     public private(set) var recordBytes: [UInt8]
     /// `recordStarts[i] ..< recordEnds[i]` indexes `recordBytes` for row `i`.
     public private(set) var recordStarts: [Int]
+    /// The end of each row's record in `recordBytes`; see `recordStarts`.
     public private(set) var recordEnds: [Int]
 
+    /// Empty origins, to be filled with `append`.
     public init() {
         lines = []
         recordBytes = []
@@ -25,8 +27,10 @@ public struct RowOrigins: Sendable, Equatable {
         self.recordEnds = recordEnds
     }
 
+    /// The number of rows.
     public var count: Int { lines.count }
 
+    /// Appends a row whose record is `record`'s UTF-8 bytes.
     public mutating func append(line: Int, record: String) {
         lines.append(line)
         recordStarts.append(recordBytes.count)

@@ -6,28 +6,34 @@ public struct StringColumn: Sendable, Equatable {
     /// `offsets[i] ..< offsets[i + 1]` is value `i`; `offsets.count == count + 1`.
     public private(set) var offsets: [Int]
 
+    /// An empty column.
     public init() {
         bytes = []
         offsets = [0]
     }
 
+    /// A column holding `values`, in order.
     public init<S: Sequence>(_ values: S) where S.Element == String {
         self.init()
         for v in values { append(v) }
     }
 
+    /// The number of values.
     public var count: Int { offsets.count - 1 }
 
+    /// Reserves room for `rows` values totalling `byteCount` bytes.
     public mutating func reserveCapacity(rows: Int, bytes byteCount: Int) {
         offsets.reserveCapacity(rows + 1)
         bytes.reserveCapacity(byteCount)
     }
 
+    /// Appends `value`'s UTF-8 bytes as one value.
     public mutating func append(_ value: String) {
         var v = value
         v.withUTF8 { append(bytes: UnsafeRawBufferPointer($0)) }
     }
 
+    /// Appends `value` as one value; the bytes are copied and assumed to be UTF-8.
     public mutating func append(bytes value: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: value)
         offsets.append(bytes.count)
@@ -37,12 +43,14 @@ public struct StringColumn: Sendable, Equatable {
     @inline(__always)
     public mutating func appendByte(_ b: UInt8) { bytes.append(b) }
 
+    /// Ends the value begun by `appendByte` calls.
     @inline(__always)
     public mutating func endValue() { offsets.append(bytes.count) }
 
     /// An empty value (used for null slots, whose bytes are never read).
     public mutating func appendEmpty() { offsets.append(bytes.count) }
 
+    /// Value `i` as a `String` (allocates; invalid UTF-8 shown as U+FFFD).
     public subscript(i: Int) -> String {
         String(decoding: bytes[offsets[i] ..< offsets[i + 1]], as: UTF8.self)
     }
@@ -55,6 +63,7 @@ public struct StringColumn: Sendable, Equatable {
         }
     }
 
+    /// The values at `indices`, in that order.
     public func gather(_ indices: [Int]) -> StringColumn {
         var out = StringColumn()
         out.reserveCapacity(rows: indices.count, bytes: bytes.count)

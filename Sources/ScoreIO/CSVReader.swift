@@ -28,10 +28,12 @@ public final class CSVReader: BatchReader {
         public var inferRows: Int
         /// The longest record accepted, in bytes; a guard against a runaway quote.
         public var maxRecordBytes: Int
-        /// Where `columns` stands in the job file and its key path, for errors about it.
+        /// Where `columns` stands in the job file, for errors about it.
         public var columnsLocation: SourceLocation?
+        /// The key path of `columns` in the job file, for the same errors.
         public var columnsKeyPath: String
 
+        /// Creates options; a negative `inferRows` counts as 0 and `maxRecordBytes` as at least 1.
         public init(delimiter: UInt8 = UInt8(ascii: ","), header: Bool = true,
                     columns: [(name: String, type: ColumnType)] = [], inferRows: Int = 0,
                     maxRecordBytes: Int = 1 << 20, columnsLocation: SourceLocation? = nil,
@@ -60,8 +62,11 @@ public final class CSVReader: BatchReader {
     /// The default read size: large enough that a read is rare, small enough to stay in cache-friendly memory.
     static let defaultChunkSize = 4 << 20
 
+    /// The columns of every batch, fixed once the header (and any inference sample) is read.
     public private(set) var schema = Schema([])
+    /// The input's name in messages and the quarantine.
     public let sourceName: String
+    /// The file's size when opened, for the progress ETA.
     public let totalBytes: Int64?
     /// Bytes consumed: everything before the next unread record.
     public var bytesRead: Int64 { file.keptOffset }
@@ -113,6 +118,8 @@ public final class CSVReader: BatchReader {
         try resolveSchema(headerNames: names, requirements: requirements)
     }
 
+    /// Reads up to `maxRows` records (at least one); blank lines are skipped and don't count, and
+    /// rejections come back sorted by line. See `BatchReader.next(maxRows:)`.
     public func next(maxRows: Int) throws -> ReadResult? {
         let limit = max(1, maxRows)
         fields.removeAll()

@@ -6,10 +6,12 @@ import ScoreCore
 public final class CSVWriter: BatchWriter {
     /// The output's layout.
     public struct Options: Sendable {
+        /// The one-byte field separator.
         public var delimiter: UInt8
         /// Whether the first line names the columns.
         public var header: Bool
 
+        /// Creates options; the defaults write a comma-separated file with a header.
         public init(delimiter: UInt8 = UInt8(ascii: ","), header: Bool = true) {
             self.delimiter = delimiter
             self.header = header
@@ -18,6 +20,7 @@ public final class CSVWriter: BatchWriter {
 
     /// The columns written, in order; a batch must have each of them (extra columns are ignored).
     public let schema: Schema
+    /// The layout the writer was opened with.
     public let options: Options
     private let file: AtomicOutputFile
     private var headerWritten = false
@@ -37,6 +40,8 @@ public final class CSVWriter: BatchWriter {
         self.file = try AtomicOutputFile(path: path)
     }
 
+    /// Appends `batch`'s rows (and the header, before the first batch) with one write.
+    /// - Throws: `OutputError` when `batch` lacks a schema column or the write fails.
     public func write(_ batch: Batch) throws {
         let columns = try schema.fields.map { field -> Column in
             guard let column = batch.column(named: field.name) else {
@@ -66,6 +71,7 @@ public final class CSVWriter: BatchWriter {
         try file.publish()
     }
 
+    /// Deletes the temporary file; the final path is never touched.
     public func abort() {
         file.abort()
     }

@@ -4,30 +4,46 @@ import ScoreLinalg
 /// Linear, binary logistic and multinomial (softmax) regression over standardized features,
 /// computed with one BLAS call per batch (gemv for one output, gemm for several).
 public struct LinearModel: ScoringModel {
+    /// Which regression; the raw value is the file's `model.type`.
     public enum Kind: String, Sendable, CaseIterable {
+        /// Regression: one output, the prediction itself.
         case linearRegression = "linear_regression"
+        /// Binary classification: one output through the logistic function.
         case logisticRegression = "logistic_regression"
+        /// Multi-class classification: one output per class through softmax.
         case softmaxRegression = "softmax_regression"
     }
 
+    /// Which regression the weights are for.
     public let kind: Kind
+    /// Input column names, in the order the weights take them.
     public let features: [String]
+    /// Applied to the features before the weights; nil when the model was trained on raw features.
     public let standardize: Standardize?
     /// `outputs × features`, stored row-major as written in the file (one output's weights together).
     public let coefficients: [Double]
+    /// One bias per output.
     public let intercept: [Double]
+    /// Regression for `linearRegression`, otherwise classification over the file's classes.
     public let task: ModelTask
 
     /// Per-feature centring and scaling, as scikit-learn's StandardScaler.
     public struct Standardize: Sendable, Equatable {
+        /// Subtracted from each feature.
         public var mean: [Double]
+        /// Each centred feature is divided by this (non-zero; the loader checks).
         public var scale: [Double]
+        /// Creates the step; one `mean` and one `scale` per feature.
         public init(mean: [Double], scale: [Double]) {
             self.mean = mean
             self.scale = scale
         }
     }
 
+    /// Creates a model from weights already checked by the loader.
+    /// - Parameters:
+    /// - coefficients: one row of weights per output, each with one weight per feature.
+    /// - classes: the class labels (ignored for `linearRegression`).
     public init(kind: Kind, features: [String], standardize: Standardize?, coefficients: [[Double]],
                 intercept: [Double], classes: [ClassLabel]) {
         self.kind = kind
@@ -38,8 +54,10 @@ public struct LinearModel: ScoringModel {
         self.task = kind == .linearRegression ? .regression : .classification(classes: classes)
     }
 
+    /// The number of outputs: 1, or one per class for softmax.
     public var outputs: Int { intercept.count }
 
+    /// `logistic regression, 4 features, classes [0, 1], standardized` for logs and `validate`.
     public var summary: String {
         var s = "\(kind.rawValue.replacingOccurrences(of: "_", with: " ")), \(features.count) features"
         if case .classification(let classes) = task { s += ", classes [\(classes.map(\.description).joined(separator: ", "))]" }
@@ -47,6 +65,7 @@ public struct LinearModel: ScoringModel {
         return s
     }
 
+    /// Scores every row with one BLAS call; `input` is consumed so standardizing it in place copies nothing.
     public func predict(_ input: consuming FeatureMatrix) throws -> Predictions {
         let n = input.rows, k = features.count
         precondition(input.columns == k, "feature matrix has \(input.columns) columns, model takes \(k)")

@@ -3,7 +3,9 @@ import ScoreCore
 /// BatchScore's own model file: a JSON document with `"format": "batchscore-model"`.
 /// Documented in README ("Native model format"); `tools/export_sklearn.py` writes it.
 public enum NativeModelFormat {
+    /// The `format` value that marks a native model file (also what `sniff` looks for).
     public static let formatName = "batchscore-model"
+    /// The `format_version`s this build reads; a newer file is refused rather than misread.
     public static let supportedVersions = 1 ... 1
 
     /// The registry entry (`model.format: native`).

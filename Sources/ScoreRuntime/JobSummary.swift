@@ -9,17 +9,27 @@ public struct JobSummary: Sendable, Codable, Equatable {
         case succeeded, failed
     }
 
+    /// The job's `name`, or its file when the spec has none.
     public var job: String
+    /// How the job ended.
     public var status: Status
+    /// Records read from the input, rejected ones included.
     public var rowsRead: Int
+    /// Rows scored; written only when `status` is `succeeded` (outputs are committed together).
     public var rowsWritten: Int
+    /// Rows sent to the quarantine, from any stage.
     public var rowsQuarantined: Int
     /// Rejections counted by `stage/rule`.
     public var quarantinedByRule: [String: Int]
+    /// Wall-clock time of the run.
     public var seconds: Double
+    /// `rowsRead / seconds` (0 when no time elapsed).
     public var rowsPerSecond: Double
+    /// The predictions file's path.
     public var output: String
+    /// The quarantine file's path.
     public var quarantine: String
+    /// The failure's message, when the job failed.
     public var error: String?
 
     enum CodingKeys: String, CodingKey {
@@ -59,14 +69,23 @@ public struct JobSummary: Sendable, Codable, Equatable {
 
 /// What ran, for reproducibility: the tool, the spec, the model and the input, by hash and size.
 public struct RunManifest: Sendable, Codable, Equatable {
+    /// The `batchscore` version that ran.
     public var toolVersion: String
+    /// SHA-256 of the spec's canonical text, so equivalent job files hash the same.
     public var specSHA256: String
+    /// The model file's path (secrets redacted).
     public var modelPath: String
+    /// SHA-256 of the model file's bytes as loaded.
     public var modelSHA256: String
+    /// The input file's resolved path (secrets redacted).
     public var inputPath: String
+    /// The input's size in bytes when the manifest is made (after the run); nil when it cannot be read.
     public var inputBytes: Int64?
+    /// The input's modification time (ISO 8601); nil when it cannot be read.
     public var inputModified: String?
+    /// When the run started (ISO 8601).
     public var startedAt: String
+    /// When the run finished (ISO 8601).
     public var finishedAt: String
 
     enum CodingKeys: String, CodingKey {
@@ -78,9 +97,12 @@ public struct RunManifest: Sendable, Codable, Equatable {
 
 /// The document `run --summary-json PATH` writes.
 public struct SummaryDocument: Codable, Sendable {
+    /// The end-of-job figures.
     public var summary: JobSummary
+    /// What ran.
     public var manifest: RunManifest
 
+    /// Creates the document.
     public init(summary: JobSummary, manifest: RunManifest) {
         self.summary = summary
         self.manifest = manifest

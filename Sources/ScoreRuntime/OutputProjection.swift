@@ -3,11 +3,17 @@ import ScoreCore
 /// Turns a scored batch into the output batch: passthrough columns, then prediction,
 /// confidence and (optionally) one probability column per class.
 public struct OutputProjection: Sendable {
+    /// Input columns copied to the output, in order; input columns named like an output column are left out.
     public let passthrough: [String]
+    /// The prediction column's name (`output.prediction`, default `prediction`).
     public let predictionName: String
+    /// The confidence column's name; nil for regression or when `output.confidence` is false.
     public let confidenceName: String?
+    /// One column name per class (prefix + label) when `output.probabilities` asks for them.
     public let probabilityNames: [String]
+    /// The model's task, which decides the output columns' types.
     public let task: ModelTask
+    /// The output's columns, in the order they are written.
     public let schema: Schema
 
     /// Checks `output:` against the input schema and the model.

@@ -19,8 +19,9 @@ public final class ProgressReporter {
     private var lastDraw = Date.distantPast
     private var drewBar = false
 
+    /// Creates a reporter that draws nothing until the first `update`.
     /// - Parameters:
-    ///   - mode: already resolved (not `.auto`).
+    ///   - mode: how to show progress; `.auto` is resolved here against stderr.
     ///   - plainInterval: seconds between plain lines.
     ///   - write: where text goes (stderr by default).
     public init(mode: ProgressMode, plainInterval: Double = 5,
@@ -30,6 +31,8 @@ public final class ProgressReporter {
         self.write = write
     }
 
+    /// Redraws the progress if enough time has passed (0.1 s for the bar, `plainInterval` for lines);
+    /// cheap to call after every batch.
     public func update(rows: Int, bytesRead: Int64, totalBytes: Int64?) {
         guard mode == .bar || mode == .plain else { return }
         let now = Date()

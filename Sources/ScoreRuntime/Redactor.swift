@@ -12,15 +12,18 @@ public struct Redactor: Sendable {
     /// value that short carries nothing worth hiding.
     static let minimumLength = 4
 
+    /// A redactor for `secrets`; values shorter than `minimumLength` are ignored.
     public init(secrets: [String]) {
         self.secrets = Set(secrets.filter { $0.count >= Self.minimumLength }).sorted { $0.count > $1.count }
     }
 
+    /// A redactor for every value in `spec` that came from `${VAR}`.
     public init(spec: JobSpec) { self.init(secrets: spec.secretValues) }
 
     /// A redactor that changes nothing (before a spec is loaded).
     public static let none = Redactor(secrets: [])
 
+    /// `text` with every secret replaced by `<redacted>`.
     public func callAsFunction(_ text: String) -> String {
         var t = text
         for s in secrets where t.contains(s) { t = t.replacingOccurrences(of: s, with: "<redacted>") }

@@ -5,18 +5,25 @@ import ScoreCore
 /// Retries transient failures (I/O) with exponential or constant backoff and optional jitter.
 /// Deterministic errors (a bad spec, a broken model, a malformed file) are never retried.
 public struct RetryPolicy: Sendable {
+    /// How the wait grows between retries (`runtime.retry.backoff`).
     public enum Backoff: String, Sendable { case exponential, constant }
 
+    /// Total tries, the first included (at least 1).
     public var attempts: Int
+    /// How the wait grows.
     public var backoff: Backoff
+    /// The first wait, in seconds (`base_secs`).
     public var baseSeconds: Double
+    /// The longest wait, in seconds (`max_secs`).
     public var maxSeconds: Double
+    /// Whether half of each wait is random, so retries spread out.
     public var jitter: Bool
     /// How to wait; tests inject a recorder instead of sleeping.
     public var sleep: @Sendable (Double) -> Void
     /// The source of jitter in [0, 1); tests inject a fixed one.
     public var random: @Sendable () -> Double
 
+    /// Creates a policy; `attempts` below 1 counts as 1.
     public init(attempts: Int = 3, backoff: Backoff = .exponential, baseSeconds: Double = 0.5, maxSeconds: Double = 30,
                 jitter: Bool = true, sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0 ..< 1) }) {

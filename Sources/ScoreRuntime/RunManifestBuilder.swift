@@ -3,6 +3,7 @@ import ScoreCore
 
 /// Fills a `RunManifest` from a plan: hashes of the spec and model, the input's size and mtime.
 public enum RunManifestBuilder {
+    /// Builds the manifest; call it after the run so the input's size and mtime are those it was scored at.
     public static func make(plan: ScoringPlan, startedAt: Date, finishedAt: Date) -> RunManifest {
         let iso = ISO8601DateFormatter()
         let redact = Redactor(spec: plan.spec)

@@ -18,8 +18,10 @@ public struct SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
+    /// A hasher with nothing fed yet.
     public init() {}
 
+    /// Feeds `bytes`; call as often as needed before `finalize`.
     public mutating func update(_ bytes: some Sequence<UInt8>) {
         for b in bytes {
             pending.append(b)
@@ -31,6 +33,7 @@ public struct SHA256 {
         }
     }
 
+    /// The 32-byte digest of everything fed. The hasher is spent afterwards: use a new one for another message.
     public mutating func finalize() -> [UInt8] {
         let bitLength = length &* 8
         var tail = pending

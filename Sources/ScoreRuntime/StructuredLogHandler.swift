@@ -4,15 +4,19 @@ import Logging
 /// A swift-log handler writing to stderr as text (`2026-11-29T22:00:00Z info job started key=value`)
 /// or as one JSON object per line (`--log-format json`) for log shippers.
 public struct StructuredLogHandler: LogHandler {
+    /// The line format (`--log-format`).
     public enum Format: String, Sendable, CaseIterable { case text, json }
 
+    /// Metadata added to every event (the event's own keys win).
     public var metadata: Logger.Metadata = [:]
+    /// Events below this level are dropped by `Logger` before they reach the handler.
     public var logLevel: Logger.Level
     let label: String
     let format: Format
     let write: @Sendable (String) -> Void
     let redact: Redactor
 
+    /// Creates a handler writing to stderr (or `write`).
     /// - Parameter redact: scrubs values that came from `${VAR}` out of messages and metadata.
     public init(label: String, format: Format, level: Logger.Level = .info, redact: Redactor = .none,
                 write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
@@ -23,11 +27,13 @@ public struct StructuredLogHandler: LogHandler {
         self.write = write
     }
 
+    /// One handler-wide metadata value; required by `LogHandler`.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Writes one line for `event`, with message and metadata values redacted.
     public func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }

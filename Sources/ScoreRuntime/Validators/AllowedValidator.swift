@@ -2,6 +2,7 @@ import ScoreCore
 
 /// `type: allowed` — a categorical column's value must be one of a listed set (compared as text).
 public struct AllowedValidator: RowValidator {
+    /// The registry entry (`type: allowed`).
     public static let plugin = PluginRegistry.Validator(
         spec: PluginSpec(
             kind: .validator, type: "allowed",
@@ -13,6 +14,7 @@ public struct AllowedValidator: RowValidator {
             example: "{ type: allowed, columns: { region: [north, south, east, west] } }"),
         make: { config, _ in AllowedValidator(config: config) })
 
+    /// The quarantine's `rule` for rows this validator rejects.
     public let rule = "allowed"
     let config: ConfigSection
     let domains: [Domain]
@@ -43,12 +45,15 @@ public struct AllowedValidator: RowValidator {
         }
     }
 
+    /// None: values are compared as text, whatever the column's type.
     public var numericColumns: [String] { [] }
 
+    /// - Throws: `JobSpecError` at `columns` when a listed column is not in the input.
     public func check(schema: Schema) throws {
         for d in domains { try ValidatorSupport.requireColumn(d.column, in: schema, config: config, key: "columns") }
     }
 
+    /// Rejects non-null values outside their column's set; string cells are compared as bytes, without allocating.
     public func validate(_ batch: Batch, verdicts: inout RowVerdicts) {
         for d in domains {
             guard let column = batch.column(named: d.column) else { continue }

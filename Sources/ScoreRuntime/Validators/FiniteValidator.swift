@@ -2,6 +2,7 @@ import ScoreCore
 
 /// `type: finite` — rejects rows holding NaN or ±infinity in float columns.
 public struct FiniteValidator: RowValidator {
+    /// The registry entry (`type: finite`).
     public static let plugin = PluginRegistry.Validator(
         spec: PluginSpec(
             kind: .validator, type: "finite",
@@ -13,6 +14,7 @@ public struct FiniteValidator: RowValidator {
             example: "{ type: finite, columns: [income] }"),
         make: { config, _ in FiniteValidator(config: config) })
 
+    /// The quarantine's `rule` for rows this validator rejects.
     public let rule = "finite"
     let config: ConfigSection
     let columns: [String]?
@@ -22,12 +24,15 @@ public struct FiniteValidator: RowValidator {
         columns = config.strings("columns")
     }
 
+    /// The listed columns, so the reader parses them as numbers; none when checking every float column.
     public var numericColumns: [String] { columns ?? [] }
 
+    /// - Throws: `JobSpecError` at `columns` when a listed column is missing or not numeric.
     public func check(schema: Schema) throws {
         for c in columns ?? [] { try ValidatorSupport.requireNumeric(c, in: schema, config: config, key: "columns") }
     }
 
+    /// Rejects rows with a NaN or infinite value in a checked float64 column (int columns cannot hold one).
     public func validate(_ batch: Batch, verdicts: inout RowVerdicts) {
         for column in batch.columns where columns?.contains(column.name) ?? true {
             guard case .float64(let values) = column.data else { continue }

@@ -2,6 +2,7 @@ import ScoreCore
 
 /// `type: range` — per-column inclusive bounds; `null` leaves a side open.
 public struct RangeValidator: RowValidator {
+    /// The registry entry (`type: range`).
     public static let plugin = PluginRegistry.Validator(
         spec: PluginSpec(
             kind: .validator, type: "range",
@@ -13,6 +14,7 @@ public struct RangeValidator: RowValidator {
             example: "{ type: range, columns: { age: [18, 120], income: [0, null] } }"),
         make: { config, _ in try RangeValidator(config: config) })
 
+    /// The quarantine's `rule` for rows this validator rejects.
     public let rule = "range"
     let config: ConfigSection
     let bounds: [(column: String, min: Double?, max: Double?)]
@@ -36,12 +38,15 @@ public struct RangeValidator: RowValidator {
         self.bounds = bounds
     }
 
+    /// Every bounded column, so the reader parses them as numbers.
     public var numericColumns: [String] { bounds.map(\.column) }
 
+    /// - Throws: `JobSpecError` at `columns` when a bounded column is missing or not numeric.
     public func check(schema: Schema) throws {
         for b in bounds { try ValidatorSupport.requireNumeric(b.column, in: schema, config: config, key: "columns") }
     }
 
+    /// Rejects values outside their bounds; NaN fails both comparisons so it is rejected, nulls pass.
     public func validate(_ batch: Batch, verdicts: inout RowVerdicts) {
         for b in bounds {
             guard let column = batch.column(named: b.column) else { continue }

@@ -4,6 +4,7 @@ import ScoreCore
 /// Types are enforced where the data is parsed: the reader reads a typed column as that type, so
 /// a cell that is not one (`45.5` in an int64 column) rejects its row at the `parse` stage.
 public struct SchemaValidator: RowValidator {
+    /// The registry entry (`type: schema`).
     public static let plugin = PluginRegistry.Validator(
         spec: PluginSpec(
             kind: .validator, type: "schema",
@@ -19,6 +20,7 @@ public struct SchemaValidator: RowValidator {
             example: "{ type: schema, required: [id, age], types: { age: int64 }, not_null: [id] }"),
         make: { config, _ in SchemaValidator(config: config) })
 
+    /// The quarantine's `rule` for rows this validator rejects.
     public let rule = "schema"
     let config: ConfigSection
     let required: [String]
@@ -34,12 +36,16 @@ public struct SchemaValidator: RowValidator {
         notNull = config.strings("not_null") ?? []
     }
 
+    /// None: `types` reaches the reader through `requiredTypes` instead.
     public var numericColumns: [String] { [] }
 
+    /// `types`, so the reader parses those columns as exactly that type.
     public var requiredTypes: [String: ColumnType] {
         Dictionary(types, uniquingKeysWith: { _, last in last })
     }
 
+    /// - Throws: `JobSpecError` when a `required`, `not_null` or `types` column is missing, or the
+    /// input reads a `types` column as another type.
     public func check(schema: Schema) throws {
         for c in required { try ValidatorSupport.requireColumn(c, in: schema, config: config, key: "required") }
         for c in notNull { try ValidatorSupport.requireColumn(c, in: schema, config: config, key: "not_null") }
@@ -54,6 +60,7 @@ public struct SchemaValidator: RowValidator {
         }
     }
 
+    /// Rejects rows with a null in a `not_null` column; types were already enforced when parsing.
     public func validate(_ batch: Batch, verdicts: inout RowVerdicts) {
         for name in notNull {
             guard let column = batch.column(named: name), let nulls = column.nulls else { continue }
