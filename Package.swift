@@ -18,14 +18,20 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CYAML", path: "Sources/CYAML", pkgConfig: "yaml-0.1",
                        providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4",
+                       providers: [.apt(["liblua5.4-dev"])]),
+        // The C half of the Lua bridge: everything that can raise a Lua error runs here, inside
+        // lua_pcall, so a longjmp never crosses a Swift frame. Only ScoreLua imports it.
+        .target(name: "CLuaBridge", dependencies: ["CLua"]),
 
         .target(name: "ScoreCore"),
         .target(name: "ScoreJobSpec", dependencies: ["ScoreCore", "CYAML"]),
         .target(name: "ScoreLinalg", dependencies: ["ScoreCore", "CBLAS"]),
         .target(name: "ScoreModels", dependencies: ["ScoreCore", "ScoreLinalg"]),
         .target(name: "ScoreIO", dependencies: ["ScoreCore"]),
+        .target(name: "ScoreLua", dependencies: ["ScoreCore", "CLua", "CLuaBridge"]),
         .target(name: "ScoreRuntime", dependencies: [
-            "ScoreCore", "ScoreJobSpec", "ScoreLinalg", "ScoreModels", "ScoreIO",
+            "ScoreCore", "ScoreJobSpec", "ScoreLinalg", "ScoreModels", "ScoreIO", "ScoreLua",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "batchscore", dependencies: [
@@ -37,6 +43,7 @@ let package = Package(
         .testTarget(name: "ScoreCoreTests", dependencies: ["ScoreCore"]),
         .testTarget(name: "ScoreJobSpecTests", dependencies: ["ScoreJobSpec", "ScoreCore"]),
         .testTarget(name: "ScoreIOTests", dependencies: ["ScoreIO", "ScoreCore"]),
+        .testTarget(name: "ScoreLuaTests", dependencies: ["ScoreLua", "ScoreCore"]),
         .testTarget(name: "ScoreModelsTests", dependencies: ["ScoreModels", "ScoreCore", "ScoreLinalg"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ScoreRuntimeTests", dependencies: [

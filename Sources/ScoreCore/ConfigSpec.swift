@@ -26,6 +26,9 @@ public indirect enum ConfigType: Sendable, Equatable, CustomStringConvertible {
     case columnType
     /// A mapping with declared fields (nested sections such as `runtime.retry`).
     case section([ConfigField])
+    /// Any YAML value (a hook's `params`): scalars resolve as YAML does, sequences become lists,
+    /// mappings become maps. Whoever consumes it checks it (a plugin manifest's params).
+    case any
 
     /// The type as users read it in errors and `batchscore plugins`.
     public var description: String {
@@ -43,6 +46,7 @@ public indirect enum ConfigType: Sendable, Equatable, CustomStringConvertible {
         case .countOrPercent: "count or percent (e.g. 100 or 1%)"
         case .columnType: ColumnType.allCases.map(\.rawValue).joined(separator: " | ")
         case .section: "mapping"
+        case .any: "any value"
         }
     }
 }

@@ -3,10 +3,13 @@ public struct PluginContext: Sendable {
     /// The job file's path (for messages) and folder (relative paths resolve against it).
     public var jobFile: String
     public var baseDirectory: String
+    /// The job's seed (`runtime.seed`) for anything random, such as `math.random` in Lua hooks.
+    public var seed: UInt64
 
-    public init(jobFile: String, baseDirectory: String) {
+    public init(jobFile: String, baseDirectory: String, seed: UInt64 = 0) {
         self.jobFile = jobFile
         self.baseDirectory = baseDirectory
+        self.seed = seed
     }
 
     /// `path` resolved against the job's folder; absolute paths and `-` stay as they are.

@@ -38,11 +38,16 @@ public protocol RowValidator: Sendable {
     var requiredTypes: [String: ColumnType] { get }
     /// Plan-time check against the input schema (a missing column is a spec error).
     func check(schema: Schema) throws
-    /// Rejects the rows of `batch` that fail the rule; never throws for a bad row.
-    func validate(_ batch: Batch, verdicts: inout RowVerdicts)
+    /// Rejects the rows of `batch` that fail the rule. Throws only to stop the job (a Lua hook with
+    /// `on_error: fail`), never for a bad row.
+    func validate(_ batch: Batch, verdicts: inout RowVerdicts) throws
 }
 
 extension RowValidator {
+    public var requiredTypes: [String: ColumnType] { [:] }
+}
+
+extension FeatureStep {
     public var requiredTypes: [String: ColumnType] { [:] }
 }
 
@@ -52,6 +57,8 @@ public protocol FeatureStep: Sendable {
     var name: String { get }
     /// Input columns the step reads as numbers (the reader parses them as numbers).
     var numericColumns: [String] { get }
+    /// Input columns the step needs read as an exact type.
+    var requiredTypes: [String: ColumnType] { get }
     /// The columns the step adds or replaces.
     var outputs: Schema { get }
     /// Returns `batch` with the step's columns; rows it cannot compute are rejected in `verdicts`.

@@ -13,6 +13,14 @@ public struct StringColumn: Sendable, Equatable {
     }
 
     /// A column holding `values`, in order.
+    /// Values already laid out back to back: `offsets` has one more entry than there are values,
+    /// starts at 0 and never decreases, and ends at `bytes.count`.
+    public init(bytes: [UInt8], offsets: [Int]) {
+        precondition(offsets.first == 0 && offsets.last == bytes.count, "offsets do not frame the bytes")
+        self.bytes = bytes
+        self.offsets = offsets
+    }
+
     public init<S: Sequence>(_ values: S) where S.Element == String {
         self.init()
         for v in values { append(v) }

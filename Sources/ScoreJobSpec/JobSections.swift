@@ -40,10 +40,12 @@ public enum JobSections {
         ConfigField("batch_rows", .int, default: .int(8192), minimum: 1, maximum: 1_000_000,
                     doc: "Rows per batch; memory use grows with it."),
         ConfigField("workers", .either(.choice(["auto"]), .int), default: .string("auto"), minimum: 1,
-                    doc: "Batches scored in parallel; `auto` uses one per core."),
+                    doc: "Workers scoring batches; this version runs one (`auto` or 1)."),
         ConfigField("retry", .section(retry), doc: "Retries of transient failures."),
         ConfigField("max_rejected", .nullable(.countOrPercent), default: .null,
                     doc: "Error budget: the job fails when more rows are rejected (a count, or a percent of rows read). Null: no budget."),
+        ConfigField("seed", .int, default: .int(0), minimum: 0,
+                    doc: "Seed of `math.random` in Lua hooks; with each row's input line it fixes every draw, so results do not depend on batching or workers."),
     ]
 
     /// `model:` without a registry: `format` lists only `auto`. Use `model(registry:)` to check a job.

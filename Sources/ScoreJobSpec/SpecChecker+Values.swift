@@ -83,6 +83,43 @@ extension SpecChecker {
             let before = errors.count
             let section = self.section(node, fields: fields, keyPath: keyPath)
             return errors.count == before ? .section(section) : nil
+        case .any:
+            return anyValue(node, bounds: bounds, keyPath: keyPath)
+        }
+    }
+
+    /// A value of any shape, as YAML resolves it (floats must still be finite).
+    private mutating func anyValue(_ node: YAMLNode, bounds: ConfigField, keyPath: String) -> ConfigValue? {
+        if let items = node.items {
+            var out: [ConfigValue] = []
+            var ok = true
+            for (i, item) in items.enumerated() {
+                if let v = anyValue(item, bounds: bounds, keyPath: keyPath.appendingIndex(i)) { out.append(v) } else { ok = false }
+            }
+            return ok ? .list(out) : nil
+        }
+        if let pairs = node.pairs {
+            var out: [(key: String, value: ConfigValue)] = []
+            var ok = true
+            for pair in pairs {
+                if let v = anyValue(pair.value, bounds: bounds, keyPath: keyPath.appendingKey(pair.keyText)) {
+                    out.append((pair.keyText, v))
+                } else { ok = false }
+            }
+            return ok ? .map(out) : nil
+        }
+        switch node.resolved {
+        case .null?: return .null
+        case .bool(let b)?: return .bool(b)
+        case .int(let i)?: return .int(i)
+        case .float(let d)?:
+            guard d.isFinite else {
+                report(node.location, keyPath, "must be a finite number\(node.isSecret ? "" : " (got \(node.scalarText ?? ""))")")
+                return nil
+            }
+            return .float(d)
+        case .string(let t)?: return .string(t)
+        case nil: return node.scalarText.map { .string($0) } ?? mismatch(node, .any, keyPath)
         }
     }
 
@@ -183,6 +220,7 @@ extension SpecChecker {
         case .map, .section: return node.pairs != nil
         case .nullable(let inner): return resolved == .null || fits(node, inner)
         case .either(let a, let b): return fits(node, a) || fits(node, b)
+        case .any: return true
         }
     }
 }

@@ -11,6 +11,8 @@ public enum BuiltinPlugins {
         r.register(FiniteValidator.plugin)
         r.register(RangeValidator.plugin)
         r.register(AllowedValidator.plugin)
+        r.register(LuaSteps.validator)
+        r.register(LuaSteps.features)
         r.register(NativeModelFormat.plugin)
         r.register(CSVWriter.plugin)
         return r

@@ -98,7 +98,7 @@ public struct JobRunner {
         var rejections = read.rejections
 
         var verdicts = RowVerdicts(rowCount: batch.rowCount)
-        for v in plan.validators { v.validate(batch, verdicts: &verdicts) }
+        for v in plan.validators { try v.validate(batch, verdicts: &verdicts) }
         rejections += verdicts.rejections(stage: "validate", origins: batch.origins)
         batch = batch.keeping(verdicts)
 

@@ -43,7 +43,8 @@ public final class ScoringPlan {
     /// Builds the plan: loads the model, opens the input, checks every column reference and that
     /// no output would overwrite the input or another output.
     public static func build(spec: JobSpec, registry: PluginRegistry) throws -> ScoringPlan {
-        let context = PluginContext(jobFile: spec.file, baseDirectory: spec.baseDirectory)
+        let context = PluginContext(jobFile: spec.file, baseDirectory: spec.baseDirectory,
+                                    seed: UInt64(spec.runtime.int("seed") ?? 0))
         try checkWorkers(spec.runtime)
 
         let (model, modelPath, modelBytes) = try loadModel(spec.model, registry: registry, context: context)
@@ -60,6 +61,7 @@ public final class ScoringPlan {
         numeric.subtract(produced)
         var pinned: [String: ColumnType] = [:]
         for v in validators { pinned.merge(v.requiredTypes) { _, last in last } }
+        for f in features { pinned.merge(f.requiredTypes.filter { !produced.contains($0.key) }) { _, last in last } }
 
         let reader = try plugin(registry.readers, spec.reader)
             .make(spec.reader, context, ReaderRequirements(numericColumns: numeric, columnTypes: pinned))

@@ -1,0 +1,425 @@
+// Hook calls over a batch. The whole loop runs inside one lua_pcall (an allocation failure while
+// marshalling must not panic the process) and each hook call inside its own, so one bad row is
+// a verdict for that row only.
+//
+// Inputs reach Lua lazily: `row.NAME` and `cols.NAME` are looked up on first use, so a hook pays
+// only for the columns it reads. Outputs are read back with raw accesses (no metamethods run).
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+
+enum call_kind { FEATURES_ROWS, VALIDATE_ROWS, FEATURES_BATCH, VALIDATE_BATCH };
+
+typedef struct {
+    bs_state *s;
+    int kind;
+    bs_output *outputs;
+    int noutputs;
+    int64_t budget;
+    bs_result *result;
+    int64_t done;  // rows whose outcome is recorded
+} call_args;
+
+static const char *const type_names[] = {"float64", "int64", "string", "bool"};
+
+// MARK: - Inputs
+
+static void push_cell(lua_State *L, const bs_column *c, int64_t r) {
+    if (c->nulls && ((c->nulls[r >> 6] >> (r & 63)) & 1)) {
+        lua_pushnil(L);
+        return;
+    }
+    switch (c->type) {
+    case BS_F64: lua_pushnumber(L, ((const double *)c->values)[r]); break;
+    case BS_I64: lua_pushinteger(L, ((const int64_t *)c->values)[r]); break;
+    case BS_BOOL: lua_pushboolean(L, ((const uint8_t *)c->values)[r]); break;
+    default: {
+        const char *bytes = c->values;
+        lua_pushlstring(L, bytes + c->offsets[r], (size_t)(c->offsets[r + 1] - c->offsets[r]));
+    }
+    }
+}
+
+/// The column index for the key at `key`, or -1.
+static int column_of(lua_State *L, bs_state *s, int key) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->colindex_ref);
+    lua_pushvalue(L, key);
+    lua_rawget(L, -2);
+    int c = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : -1;
+    lua_pop(L, 2);
+    return c;
+}
+
+/// row.NAME: the current row's value (nil for null or an unknown column).
+static int row_index(lua_State *L) {
+    bs_state *s = bs_of(L);
+    int c = column_of(L, s, 2);
+    if (c < 0) return 0;
+    push_cell(L, &s->call.columns[c], s->call.row);
+    return 1;
+}
+
+/// cols.NAME: the whole column as an array of n values (nil for null), built once per call.
+static int cols_index(lua_State *L) {
+    bs_state *s = bs_of(L);
+    int c = column_of(L, s, 2);
+    if (c < 0) return 0;
+    const bs_column *col = &s->call.columns[c];
+    int64_t n = s->call.nrows;
+    lua_createtable(L, n > 0x7fffffff ? 0x7fffffff : (int)n, 0);
+    for (int64_t r = 0; r < n; r++) {
+        if (col->nulls && ((col->nulls[r >> 6] >> (r & 63)) & 1)) continue;
+        push_cell(L, col, r);
+        lua_rawseti(L, -2, r + 1);
+    }
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, 1);  // cache it: the second access is a plain table read
+    return 1;
+}
+
+static int readonly(lua_State *L) { return luaL_error(L, "the row is read-only: return new values instead"); }
+
+/// Pushes an empty table whose reads go to `index` and whose writes fail; its metatable is hidden
+/// (`getmetatable` answers false) so a hook cannot unlock it.
+static void push_lazy_table(lua_State *L, lua_CFunction index) {
+    lua_createtable(L, 0, 0);
+    lua_createtable(L, 0, 3);
+    lua_pushcfunction(L, index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, readonly);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+}
+
+/// Makes the name → index table of the current columns and the reused lazy row table.
+static void prepare_inputs(lua_State *L, bs_state *s) {
+    if (s->colindex_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, s->colindex_ref);
+    lua_createtable(L, 0, s->call.ncolumns);
+    for (int c = 0; c < s->call.ncolumns; c++) {
+        lua_pushinteger(L, c);
+        lua_setfield(L, -2, s->call.columns[c].name);
+    }
+    s->colindex_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    if (s->row_ref == LUA_NOREF) {
+        push_lazy_table(L, row_index);
+        s->row_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+}
+
+// MARK: - Outcomes
+
+static void finish_row(call_args *a, int64_t r) {
+    bs_result *res = a->result;
+    res->offsets[r + 1] = (int64_t)res->messages->length;
+    for (int o = 0; o < a->noutputs; o++) {
+        bs_output *out = &a->outputs[o];
+        if (out->type == BS_STR) out->offsets[r + 1] = (int64_t)out->strings->length;
+    }
+    a->done = r + 1;
+}
+
+static void set_outcome(call_args *a, int64_t r, int status, const char *message, size_t length) {
+    bs_result *res = a->result;
+    if (res->status[r] != BS_OK) return;  // the first problem of a row is its reason
+    res->status[r] = (uint8_t)status;
+    bs_buffer_append(res->messages, message, length);
+}
+
+/// Records why a hook call failed: the budget, the memory cap, or the Lua error's message.
+static void set_failure(call_args *a, lua_State *L, int64_t r, int status) {
+    bs_state *s = a->s;
+    char text[160];
+    if (s->budget_hit) {
+        snprintf(text, sizeof text, "instruction budget of %lld exceeded (a runaway loop?)", (long long)a->budget);
+        set_outcome(a, r, BS_BUDGET, text, strlen(text));
+    } else if (s->memory_hit || status == LUA_ERRMEM) {
+        snprintf(text, sizeof text, "memory limit of %zu MiB exceeded", s->limit >> 20);
+        set_outcome(a, r, BS_MEMORY, text, strlen(text));
+    } else {
+        size_t len = 0;
+        const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+        if (!m) {
+            m = "error (the error object is not a string)";
+            len = strlen(m);
+        }
+        set_outcome(a, r, BS_HOOK_ERROR, m, len);
+    }
+}
+
+static const char *lua_kind(lua_State *L, int idx) {
+    int t = lua_type(L, idx);
+    if (t == LUA_TNUMBER) return lua_isinteger(L, idx) ? "an integer" : "a float";
+    if (t == LUA_TNIL) return "nil";
+    static char buf[32];
+    snprintf(buf, sizeof buf, "a %s", lua_typename(L, t));
+    return buf;
+}
+
+/// Stores the value at `v` as row r of output `o`; on a problem records it and returns 0.
+static int store_output(call_args *a, lua_State *L, int v, bs_output *o, int64_t r) {
+    int t = lua_type(L, v);
+    int ok = 0;
+    switch (o->type) {
+    case BS_F64:
+        if (t == LUA_TNUMBER) { ((double *)o->values)[r] = lua_tonumber(L, v); ok = 1; }
+        else ((double *)o->values)[r] = 0;
+        break;
+    case BS_I64: {
+        int isnum = 0;
+        lua_Integer x = t == LUA_TNUMBER ? lua_tointegerx(L, v, &isnum) : 0;
+        ((int64_t *)o->values)[r] = isnum ? x : 0;
+        ok = isnum;
+        break;
+    }
+    case BS_BOOL:
+        ((uint8_t *)o->values)[r] = t == LUA_TBOOLEAN ? (uint8_t)lua_toboolean(L, v) : 0;
+        ok = t == LUA_TBOOLEAN;
+        break;
+    default:
+        if (t == LUA_TSTRING) {
+            size_t len;
+            const char *str = lua_tolstring(L, v, &len);
+            bs_buffer_append(o->strings, str, len);
+            ok = 1;
+        }
+    }
+    if (!ok) {
+        char text[200];
+        if (t == LUA_TNIL) snprintf(text, sizeof text, "output '%s' is missing (nil)", o->name);
+        else snprintf(text, sizeof text, "output '%s' is %s, expected %s", o->name, lua_kind(L, v), type_names[o->type]);
+        set_outcome(a, r, BS_OUTPUT, text, strlen(text));
+    }
+    return ok;
+}
+
+// MARK: - The loops
+
+static int message_handler(lua_State *L) {
+    // Keep Lua's "script.lua:12: message"; a traceback would bury it in the quarantine.
+    if (!lua_isstring(L, 1)) lua_pushliteral(L, "error (the error object is not a string)");
+    return 1;
+}
+
+/// Pushes the hook function `name` from the script's globals; 0 if it is not defined.
+static int push_hook(lua_State *L, bs_state *s, const char *name) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->globals_ref);
+    int t = lua_getfield(L, -1, name);
+    lua_remove(L, -2);
+    return t == LUA_TFUNCTION;
+}
+
+static int run_rows(lua_State *L, call_args *a) {
+    bs_state *s = a->s;
+    int features = a->kind == FEATURES_ROWS;
+    prepare_inputs(L, s);
+    lua_pushcfunction(L, message_handler);
+    int handler = lua_gettop(L);
+    if (!push_hook(L, s, features ? "features" : "validate")) return luaL_error(L, "the script defines no %s function", features ? "features" : "validate");
+    int fn = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->row_ref);
+    int row = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->params_ref);
+    int params = lua_gettop(L);
+    int base = lua_gettop(L);
+    for (int64_t r = 0; r < s->call.nrows; r++) {
+        bs_enter_row(s, r);
+        lua_pushvalue(L, fn);
+        lua_pushvalue(L, row);
+        lua_pushvalue(L, params);
+        bs_arm_budget(s, a->budget);
+        int status = lua_pcall(L, 2, features ? 1 : 2, handler);
+        if (status != LUA_OK) {
+            set_failure(a, L, r, status);
+        } else if (features) {
+            if (lua_type(L, -1) != LUA_TTABLE) {
+                char text[120];
+                snprintf(text, sizeof text, "features must return a table of outputs, got %s", lua_kind(L, -1));
+                set_outcome(a, r, BS_HOOK_ERROR, text, strlen(text));
+            } else {
+                int t = lua_gettop(L);
+                for (int o = 0; o < a->noutputs; o++) {
+                    lua_getfield(L, LUA_REGISTRYINDEX, "batchscore.outnames");
+                    lua_rawgeti(L, -1, o + 1);
+                    lua_rawget(L, t);
+                    store_output(a, L, lua_gettop(L), &a->outputs[o], r);
+                    lua_settop(L, t);
+                }
+            }
+        } else {
+            int v = lua_gettop(L) - 1;
+            if (lua_type(L, v) == LUA_TBOOLEAN && lua_toboolean(L, v)) {
+                // accepted
+            } else if (lua_type(L, v) == LUA_TBOOLEAN) {
+                size_t len = 0;
+                const char *why = lua_type(L, v + 1) == LUA_TSTRING ? lua_tolstring(L, v + 1, &len) : NULL;
+                if (!why) { why = "rejected by validate (no reason given)"; len = strlen(why); }
+                set_outcome(a, r, BS_REJECTED, why, len);
+            } else {
+                char text[120];
+                snprintf(text, sizeof text, "validate must return true, or false and a reason; got %s", lua_kind(L, v));
+                set_outcome(a, r, BS_HOOK_ERROR, text, strlen(text));
+            }
+        }
+        lua_settop(L, base);
+        finish_row(a, r);
+    }
+    return 0;
+}
+
+static int run_batch(lua_State *L, call_args *a) {
+    bs_state *s = a->s;
+    int features = a->kind == FEATURES_BATCH;
+    int64_t n = s->call.nrows;
+    prepare_inputs(L, s);
+    lua_pushcfunction(L, message_handler);
+    int handler = lua_gettop(L);
+    if (!push_hook(L, s, features ? "features_batch" : "validate_batch"))
+        return luaL_error(L, "the script defines no %s function", features ? "features_batch" : "validate_batch");
+    push_lazy_table(L, cols_index);
+    lua_pushinteger(L, n);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->params_ref);
+    if (n > 0) bs_enter_row(s, 0);  // the batch's random sequence starts from its first line
+    int64_t budget = a->budget;
+    bs_arm_budget(s, n > 0 && budget > INT64_MAX / n ? INT64_MAX : budget * (n > 0 ? n : 1));
+    // features_batch may return a second value: an array whose element i, when a string, rejects
+    // row i with that reason (the columnar twin of raising an error in features).
+    int status = lua_pcall(L, 3, features ? 2 : 1, handler);
+    int result = features && status == LUA_OK ? lua_gettop(L) - 1 : lua_gettop(L);
+    if (status != LUA_OK) {
+        for (int64_t r = 0; r < n; r++) {
+            set_failure(a, L, r, status);
+            finish_row(a, r);
+        }
+        return 0;
+    }
+    if (features) {
+        if (lua_type(L, result) != LUA_TTABLE) {
+            char text[140];
+            snprintf(text, sizeof text, "features_batch must return a table of output arrays, got %s", lua_kind(L, result));
+            for (int64_t r = 0; r < n; r++) { set_outcome(a, r, BS_HOOK_ERROR, text, strlen(text)); finish_row(a, r); }
+            return 0;
+        }
+        // All output arrays on the stack, then row by row: messages and offsets stay in row order.
+        int first = lua_gettop(L) + 1;
+        for (int o = 0; o < a->noutputs; o++) {
+            lua_getfield(L, LUA_REGISTRYINDEX, "batchscore.outnames");
+            lua_rawgeti(L, -1, o + 1);
+            lua_rawget(L, result);
+            lua_remove(L, -2);
+        }
+        int errors = lua_type(L, result + 1) == LUA_TTABLE ? result + 1 : 0;
+        for (int64_t r = 0; r < n; r++) {
+            int rejected = 0;
+            if (errors) {
+                lua_rawgeti(L, errors, r + 1);
+                if (lua_type(L, -1) == LUA_TSTRING) {
+                    size_t len;
+                    const char *why = lua_tolstring(L, -1, &len);
+                    set_outcome(a, r, BS_HOOK_ERROR, why, len);
+                    rejected = 1;
+                }
+                lua_pop(L, 1);
+            }
+            for (int o = 0; o < a->noutputs && !rejected; o++) {
+                if (lua_type(L, first + o) == LUA_TTABLE) lua_rawgeti(L, first + o, r + 1);
+                else lua_pushnil(L);
+                store_output(a, L, lua_gettop(L), &a->outputs[o], r);
+                lua_pop(L, 1);
+            }
+            finish_row(a, r);
+        }
+    } else if (lua_type(L, result) != LUA_TTABLE) {
+        char text[140];
+        snprintf(text, sizeof text, "validate_batch must return an array of %lld verdicts, got %s", (long long)n, lua_kind(L, result));
+        for (int64_t r = 0; r < n; r++) { set_outcome(a, r, BS_HOOK_ERROR, text, strlen(text)); finish_row(a, r); }
+        return 0;
+    } else {
+        for (int64_t r = 0; r < n; r++) {
+            lua_rawgeti(L, result, r + 1);
+            int t = lua_type(L, -1);
+            if (t == LUA_TBOOLEAN && lua_toboolean(L, -1)) {
+                // accepted
+            } else if (t == LUA_TSTRING) {
+                size_t len;
+                const char *why = lua_tolstring(L, -1, &len);
+                set_outcome(a, r, BS_REJECTED, why, len);
+            } else if (t == LUA_TBOOLEAN) {
+                const char *why = "rejected by validate_batch (no reason given)";
+                set_outcome(a, r, BS_REJECTED, why, strlen(why));
+            } else {
+                char text[140];
+                snprintf(text, sizeof text, "validate_batch verdict %lld is %s; expected true or a reason string", (long long)(r + 1), lua_kind(L, -1));
+                set_outcome(a, r, BS_HOOK_ERROR, text, strlen(text));
+            }
+            lua_pop(L, 1);
+            finish_row(a, r);
+        }
+    }
+    return 0;
+}
+
+static int protected_call(lua_State *L) {
+    call_args *a = lua_touserdata(L, 1);
+    // Output names, interned once per call so reading a row's outputs allocates nothing.
+    lua_createtable(L, a->noutputs, 0);
+    for (int o = 0; o < a->noutputs; o++) {
+        lua_pushstring(L, a->outputs[o].name);
+        lua_rawseti(L, -2, o + 1);
+    }
+    lua_setfield(L, LUA_REGISTRYINDEX, "batchscore.outnames");
+    return (a->kind == FEATURES_ROWS || a->kind == VALIDATE_ROWS) ? run_rows(L, a) : run_batch(L, a);
+}
+
+static int call(bs_state *s, int kind, const bs_column *columns, int ncolumns, int64_t nrows, const int64_t *lines,
+                bs_output *outputs, int noutputs, int64_t budget, bs_result *result) {
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    s->call.columns = columns;
+    s->call.ncolumns = ncolumns;
+    s->call.nrows = nrows;
+    s->call.lines = lines;
+    s->call.row = 0;
+    memset(result->status, 0, (size_t)nrows);
+    result->offsets[0] = (int64_t)result->messages->length;
+    for (int o = 0; o < noutputs; o++) if (outputs[o].type == BS_STR) outputs[o].offsets[0] = (int64_t)outputs[o].strings->length;
+    call_args a = {s, kind, outputs, noutputs, budget, result, 0};
+    lua_pushcfunction(L, protected_call);
+    lua_pushlightuserdata(L, &a);
+    int status = lua_pcall(L, 1, 0, 0);
+    bs_disarm_budget(s);
+    int failed = 0;
+    if (status != LUA_OK) {
+        // The loop itself failed (no such hook, or memory ran out while marshalling): every row
+        // not yet decided gets the reason.
+        for (int64_t r = a.done; r < nrows; r++) {
+            set_failure(&a, L, r, status);
+            finish_row(&a, r);
+        }
+        failed = a.done == 0 && !s->memory_hit && !s->budget_hit;
+    }
+    lua_settop(L, top);
+    return failed;
+}
+
+int bs_features_rows(bs_state *s, const bs_column *columns, int ncolumns, int64_t nrows, const int64_t *lines,
+                     bs_output *outputs, int noutputs, int64_t budget, bs_result *result) {
+    return call(s, FEATURES_ROWS, columns, ncolumns, nrows, lines, outputs, noutputs, budget, result);
+}
+
+int bs_validate_rows(bs_state *s, const bs_column *columns, int ncolumns, int64_t nrows, const int64_t *lines,
+                     int64_t budget, bs_result *result) {
+    return call(s, VALIDATE_ROWS, columns, ncolumns, nrows, lines, NULL, 0, budget, result);
+}
+
+int bs_features_batch(bs_state *s, const bs_column *columns, int ncolumns, int64_t nrows, const int64_t *lines,
+                      bs_output *outputs, int noutputs, int64_t budget, bs_result *result) {
+    return call(s, FEATURES_BATCH, columns, ncolumns, nrows, lines, outputs, noutputs, budget, result);
+}
+
+int bs_validate_batch(bs_state *s, const bs_column *columns, int ncolumns, int64_t nrows, const int64_t *lines,
+                      int64_t budget, bs_result *result) {
+    return call(s, VALIDATE_BATCH, columns, ncolumns, nrows, lines, NULL, 0, budget, result);
+}

@@ -1,0 +1,506 @@
+// The sandbox: a capped allocator, a library set without I/O, read-only libraries, text-only
+// `load`, `require` confined to the plugin's folder, per-row seeded math.random, and globals
+// frozen after init so no hook can carry state from one row to the next.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+// MARK: - Memory
+
+static void *bs_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    bs_state *s = ud;
+    size_t old = ptr ? osize : 0;  // with ptr == NULL, osize encodes a type, not a size
+    if (nsize == 0) {
+        free(ptr);
+        s->used -= old;
+        return NULL;
+    }
+    if (nsize > old && s->used - old + nsize > s->limit) {
+        s->memory_hit = 1;
+        return NULL;  // Lua raises "not enough memory"; the state stays usable
+    }
+    void *p = realloc(ptr, nsize);
+    if (p) s->used = s->used - old + nsize;
+    return p;
+}
+
+size_t bs_memory_used(bs_state *s) { return s->used; }
+
+void bs_buffer_append(bs_buffer *b, const char *bytes, size_t n) {
+    if (b->length + n > b->capacity) {
+        size_t cap = b->capacity ? b->capacity : 256;
+        while (cap < b->length + n) cap *= 2;
+        char *grown = realloc(b->data, cap);
+        if (!grown) abort();  // host memory exhausted: nothing sensible left to do
+        b->data = grown;
+        b->capacity = cap;
+    }
+    memcpy(b->data + b->length, bytes, n);
+    b->length += n;
+}
+
+void bs_buffer_free(bs_buffer *b) {
+    free(b->data);
+    b->data = NULL;
+    b->length = b->capacity = 0;
+}
+
+// MARK: - Instruction budget
+
+static void budget_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    bs_state *s = bs_of(L);
+    if (s->budget_left > 0) {
+        // The hook's count is an int; budgets beyond it (n rows × per-row budget) come in slices.
+        int slice = s->budget_left > 0x7fffffff ? 0x7fffffff : (int)s->budget_left;
+        s->budget_left -= slice;
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT, slice);
+        return;
+    }
+    s->budget_hit = 1;
+    // From now on every instruction raises, so a script that catches the error with pcall
+    // cannot keep running.
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    luaL_error(L, "instruction budget exceeded");
+}
+
+void bs_arm_budget(bs_state *s, int64_t budget) {
+    s->budget_hit = 0;
+    s->memory_hit = 0;
+    int count = budget > 0x7fffffff ? 0x7fffffff : (int)budget;
+    if (count < 1) count = 1;
+    s->budget_left = budget - count;
+    lua_sethook(s->L, budget_hook, LUA_MASKCOUNT, count);
+}
+
+void bs_disarm_budget(bs_state *s) { lua_sethook(s->L, NULL, 0, 0); }
+
+// MARK: - math.random, seeded per job and row
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static uint64_t splitmix(uint64_t *x) {
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static uint64_t next_random(bs_state *s) {
+    if (s->rng_pending) {
+        // The sequence depends only on the job's seed and the row's source line, so a row gets
+        // the same numbers whatever the batch size, the worker or where a resume started.
+        uint64_t x = s->seed ^ ((uint64_t)s->rng_line * 0xd1342543de82ef95ULL);
+        for (int i = 0; i < 4; i++) s->rng[i] = splitmix(&x);
+        s->rng_pending = 0;
+    }
+    uint64_t *r = s->rng;
+    uint64_t result = rotl(r[1] * 5, 7) * 9;
+    uint64_t t = r[1] << 17;
+    r[2] ^= r[0]; r[3] ^= r[1]; r[1] ^= r[2]; r[0] ^= r[3];
+    r[2] ^= t;
+    r[3] = rotl(r[3], 45);
+    return result;
+}
+
+/// math.random with Lua 5.4's signature: () → [0,1), (m) → [1,m], (m, n) → [m,n].
+static int sandbox_random(lua_State *L) {
+    bs_state *s = bs_of(L);
+    uint64_t rv = next_random(s);
+    lua_Integer low, up;
+    switch (lua_gettop(L)) {
+    case 0:
+        lua_pushnumber(L, (lua_Number)(rv >> 11) * (0.5 / ((uint64_t)1 << 52)));
+        return 1;
+    case 1:
+        low = 1;
+        up = luaL_checkinteger(L, 1);
+        break;
+    case 2:
+        low = luaL_checkinteger(L, 1);
+        up = luaL_checkinteger(L, 2);
+        break;
+    default:
+        return luaL_error(L, "wrong number of arguments");
+    }
+    luaL_argcheck(L, low <= up, 1, "interval is empty");
+    uint64_t span = (uint64_t)up - (uint64_t)low;
+    uint64_t pick = span == UINT64_MAX ? rv : rv % (span + 1);  // bias below 2^-40 for spans we meet
+    lua_pushinteger(L, (lua_Integer)((uint64_t)low + pick));
+    return 1;
+}
+
+/// math.randomseed is a no-op: the job seeds the generator (reproducible, resumable).
+static int sandbox_randomseed(lua_State *L) { (void)L; return 0; }
+
+// MARK: - load, require, collectgarbage
+
+/// load(chunk [, chunkname [, mode [, env]]]) for text chunks only, run in the sandbox's _ENV.
+static int sandbox_load(lua_State *L) {
+    size_t len;
+    const char *chunk = luaL_checklstring(L, 1, &len);  // a reader function is refused too
+    const char *name = luaL_optstring(L, 2, "=(load)");
+    const char *mode = luaL_optstring(L, 3, "t");
+    if (strchr(mode, 'b')) return luaL_error(L, "load: binary chunks are not allowed in the sandbox");
+    if (len > 0 && chunk[0] == LUA_SIGNATURE[0]) return luaL_error(L, "load: binary chunks are not allowed in the sandbox");
+    int hasEnv = !lua_isnone(L, 4);
+    if (luaL_loadbufferx(L, chunk, len, name, "t") != LUA_OK) {
+        lua_pushnil(L);
+        lua_insert(L, -2);
+        return 2;  // nil, message — as the standard load
+    }
+    if (hasEnv) lua_pushvalue(L, 4);
+    else lua_rawgeti(L, LUA_REGISTRYINDEX, bs_of(L)->env_ref);
+    if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+    return 1;
+}
+
+/// require(name): a .lua file inside the plugin's (or script's) own folder, loaded once.
+static int sandbox_require(lua_State *L) {
+    const char *name = luaL_checkstring(L, 1);
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+            return luaL_error(L, "require '%s': module names may hold letters, digits, '_', '-' and '.' only", name);
+    }
+    if (strstr(name, "..") || name[0] == '.') return luaL_error(L, "require '%s': not a module name", name);
+    lua_getfield(L, LUA_REGISTRYINDEX, "batchscore.loaded");
+    int loaded = lua_gettop(L);
+    if (lua_getfield(L, loaded, name) != LUA_TNIL) return 1;
+    lua_pop(L, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, "batchscore.root");
+    const char *root = lua_tostring(L, -1);
+    if (!root) return luaL_error(L, "require '%s': this hook has no module folder", name);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, root);
+    luaL_addchar(&b, '/');
+    for (const char *p = name; *p; p++) luaL_addchar(&b, *p == '.' ? '/' : *p);
+    luaL_addstring(&b, ".lua");
+    luaL_pushresult(&b);
+    const char *path = lua_tostring(L, -1);
+    FILE *f = fopen(path, "rb");
+    if (!f) return luaL_error(L, "require '%s': no file %s in the plugin's folder", name, path);
+    luaL_Buffer src;
+    luaL_buffinit(L, &src);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) luaL_addlstring(&src, chunk, n);
+    fclose(f);
+    luaL_pushresult(&src);
+    size_t len;
+    const char *text = lua_tolstring(L, -1, &len);
+    if (len > 0 && text[0] == LUA_SIGNATURE[0]) return luaL_error(L, "require '%s': binary chunks are not allowed", name);
+    lua_pushfstring(L, "@%s.lua", name);
+    if (luaL_loadbufferx(L, text, len, lua_tostring(L, -1), "t") != LUA_OK) return lua_error(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, bs_of(L)->env_ref);
+    lua_setupvalue(L, -2, 1);
+    lua_pushstring(L, name);
+    lua_call(L, 1, 1);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, loaded, name);
+    return 1;
+}
+
+/// collectgarbage: only "count" (reading memory use) and "collect" are allowed; stopping the
+/// collector or changing its mode would let one row's garbage shape another's limits.
+static int sandbox_collectgarbage(lua_State *L) {
+    const char *opt = luaL_optstring(L, 1, "collect");
+    if (strcmp(opt, "count") == 0) {
+        lua_pushnumber(L, (lua_Number)bs_of(L)->used / 1024.0);
+        return 1;
+    }
+    if (strcmp(opt, "collect") == 0) {
+        lua_gc(L, LUA_GCCOLLECT);
+        lua_pushinteger(L, 0);
+        return 1;
+    }
+    return luaL_error(L, "collectgarbage('%s') is not allowed in the sandbox", opt);
+}
+
+/// print writes to stderr: stdout may carry data (a pipe), and a hook's print is a debugging aid.
+static int sandbox_print(lua_State *L) {
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        size_t len;
+        const char *s = luaL_tolstring(L, i, &len);
+        if (i > 1) fputc('\t', stderr);
+        fwrite(s, 1, len, stderr);
+        lua_pop(L, 1);
+    }
+    fputc('\n', stderr);
+    return 0;
+}
+
+static int readonly_newindex(lua_State *L) {
+    return luaL_error(L, "attempt to modify a read-only table (library tables and the row are read-only)");
+}
+
+static int frozen_global(lua_State *L) {
+    const char *key = lua_tostring(L, 2);
+    return luaL_error(L, "assignment to global '%s' in a hook: hooks must not keep state between rows "
+                         "(use locals; init(params) may prepare read-only tables)", key ? key : "?");
+}
+
+static int lib_pairs(lua_State *L) {
+    // pairs over a read-only library proxy iterates the library itself.
+    lua_getmetatable(L, 1);
+    lua_getfield(L, -1, "__index");
+    lua_getglobal(L, "next");
+    lua_insert(L, -2);
+    lua_pushnil(L);
+    return 3;
+}
+
+/// Pushes a read-only proxy of the table at the top of the stack (replacing it).
+static void make_readonly(lua_State *L) {
+    lua_createtable(L, 0, 0);          // proxy
+    lua_createtable(L, 0, 4);          // its metatable
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, readonly_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, lib_pairs);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");  // getmetatable answers false: the metatable cannot be reached
+    lua_setmetatable(L, -2);
+    lua_remove(L, -2);
+}
+
+// MARK: - The state
+
+static int open_sandbox(lua_State *L) {
+    bs_state *s = lua_touserdata(L, 1);
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 0);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 0);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 0);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);
+    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 0);
+    luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0);
+    lua_settop(L, 1);
+
+    // The table of what scripts can see: base functions minus the escapes, and read-only libraries.
+    lua_createtable(L, 0, 40);
+    int G = lua_gettop(L);
+    static const char *const base[] = {
+        "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal", "rawget", "rawlen",
+        "select", "setmetatable", "tonumber", "tostring", "type", "xpcall", "_VERSION", NULL,
+    };
+    lua_pushglobaltable(L);
+    for (int i = 0; base[i]; i++) {
+        lua_getfield(L, -1, base[i]);
+        lua_setfield(L, G, base[i]);
+    }
+    lua_pop(L, 1);
+    lua_pushcfunction(L, sandbox_load);
+    lua_setfield(L, G, "load");
+    lua_pushcfunction(L, sandbox_require);
+    lua_setfield(L, G, "require");
+    lua_pushcfunction(L, sandbox_collectgarbage);
+    lua_setfield(L, G, "collectgarbage");
+    lua_pushcfunction(L, sandbox_print);
+    lua_setfield(L, G, "print");
+
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    int loaded = lua_gettop(L);
+    // string.dump makes bytecode, which nothing here may load; strings reach it as a method too.
+    lua_getfield(L, loaded, LUA_STRLIBNAME);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_pop(L, 1);
+    const char *const libs[] = {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_UTF8LIBNAME, NULL};
+    for (int i = 0; libs[i]; i++) {
+        lua_getfield(L, loaded, libs[i]);
+        make_readonly(L);
+        lua_setfield(L, G, libs[i]);
+    }
+    // math, with the job-seeded generator.
+    lua_createtable(L, 0, 32);
+    lua_getfield(L, loaded, LUA_MATHLIBNAME);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_settable(L, -5);
+    }
+    lua_pop(L, 1);
+    lua_pushcfunction(L, sandbox_random);
+    lua_setfield(L, -2, "random");
+    lua_pushcfunction(L, sandbox_randomseed);
+    lua_setfield(L, -2, "randomseed");
+    make_readonly(L);
+    lua_setfield(L, G, LUA_MATHLIBNAME);
+    // os: the clock and the calendar only.
+    lua_createtable(L, 0, 3);
+    lua_getfield(L, loaded, LUA_OSLIBNAME);
+    const char *const os[] = {"time", "clock", "date", "difftime", NULL};
+    for (int i = 0; os[i]; i++) {
+        lua_getfield(L, -1, os[i]);
+        lua_setfield(L, -3, os[i]);
+    }
+    lua_pop(L, 1);
+    make_readonly(L);
+    lua_setfield(L, G, LUA_OSLIBNAME);
+    lua_pop(L, 1);  // loaded
+
+    // Strings share one metatable; hide it so a script cannot change string methods.
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+
+    // _ENV: an empty proxy over G; writes go to G until init is done, then fail.
+    lua_pushvalue(L, G);
+    s->globals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_createtable(L, 0, 0);
+    lua_createtable(L, 0, 3);
+    lua_pushvalue(L, G);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, G);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, G, "_G");
+    s->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+    lua_createtable(L, 0, 0);
+    lua_setfield(L, LUA_REGISTRYINDEX, "batchscore.loaded");
+    return 0;
+}
+
+bs_state *bs_open(size_t memory_limit, uint64_t seed, char *err, size_t errlen) {
+    bs_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->limit = memory_limit;
+    s->seed = seed;
+    s->params_ref = s->env_ref = s->globals_ref = s->row_ref = s->colindex_ref = LUA_NOREF;
+    s->L = lua_newstate(bs_alloc, s);
+    if (!s->L) {
+        snprintf(err, errlen, "cannot create a Lua state within %zu bytes", memory_limit);
+        free(s);
+        return NULL;
+    }
+    *(bs_state **)lua_getextraspace(s->L) = s;
+    lua_gc(s->L, LUA_GCGEN, 0, 0);
+    lua_pushcfunction(s->L, open_sandbox);
+    lua_pushlightuserdata(s->L, s);
+    if (lua_pcall(s->L, 1, 0, 0) != LUA_OK) {
+        snprintf(err, errlen, "cannot set up the Lua sandbox: %s", lua_tostring(s->L, -1));
+        lua_close(s->L);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void bs_close(bs_state *s) {
+    if (!s) return;
+    lua_close(s->L);
+    free(s);
+}
+
+lua_State *bs_lua(bs_state *s) { return s->L; }
+
+static void copy_error(lua_State *L, char *err, size_t errlen) {
+    const char *m = lua_tostring(L, -1);
+    snprintf(err, errlen, "%s", m ? m : "(error object is not a string)");
+}
+
+static int traceback_free_message(lua_State *L) {
+    // Keep the message as Lua gives it ("script.lua:12: ..."); a traceback would bury it.
+    if (!lua_isstring(L, 1)) lua_pushliteral(L, "(error object is not a string)");
+    return 1;
+}
+
+int bs_load(bs_state *s, const char *source, size_t length, const char *chunkname, const char *root,
+            char *err, size_t errlen) {
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    if (root) {
+        lua_pushstring(L, root);
+        lua_setfield(L, LUA_REGISTRYINDEX, "batchscore.root");
+    }
+    if (length > 0 && source[0] == LUA_SIGNATURE[0]) {
+        snprintf(err, errlen, "%s: binary chunks are not allowed; give the script's text", chunkname + 1);
+        return 1;
+    }
+    if (luaL_loadbufferx(L, source, length, chunkname, "t") != LUA_OK) {
+        copy_error(L, err, errlen);
+        lua_settop(L, top);
+        return 1;
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->env_ref);
+    lua_setupvalue(L, -2, 1);
+    lua_pushcfunction(L, traceback_free_message);
+    lua_insert(L, -2);
+    bs_arm_budget(s, 100000000);
+    int status = lua_pcall(L, 0, 0, -2);
+    bs_disarm_budget(s);
+    if (status != LUA_OK) {
+        if (s->memory_hit || status == LUA_ERRMEM) snprintf(err, errlen, "%s: loading the script exceeded the memory limit", chunkname + 1);
+        else if (s->budget_hit) snprintf(err, errlen, "%s: loading the script exceeded the instruction budget", chunkname + 1);
+        else copy_error(L, err, errlen);
+        lua_settop(L, top);
+        return 1;
+    }
+    lua_settop(L, top);
+    static const char *const names[] = {"features", "features_batch", "validate", "validate_batch", "init"};
+    s->hooks = 0;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->globals_ref);
+    for (int i = 0; i < 5; i++) {
+        if (lua_getfield(L, -1, names[i]) == LUA_TFUNCTION) s->hooks |= 1 << i;
+        lua_pop(L, 1);
+    }
+    lua_settop(L, top);
+    return 0;
+}
+
+int bs_hooks(bs_state *s) { return s->hooks; }
+
+void bs_set_params(bs_state *s) {
+    if (s->params_ref != LUA_NOREF) luaL_unref(s->L, LUA_REGISTRYINDEX, s->params_ref);
+    make_readonly(s->L);
+    s->params_ref = luaL_ref(s->L, LUA_REGISTRYINDEX);
+}
+
+int bs_init(bs_state *s, int64_t budget, char *err, size_t errlen) {
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    if (s->hooks & BS_HOOK_INIT) {
+        lua_pushcfunction(L, traceback_free_message);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->globals_ref);
+        lua_getfield(L, -1, "init");
+        lua_remove(L, -2);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->params_ref);
+        bs_arm_budget(s, budget);
+        int status = lua_pcall(L, 1, 0, top + 1);
+        bs_disarm_budget(s);
+        if (status != LUA_OK) {
+            if (s->memory_hit || status == LUA_ERRMEM) snprintf(err, errlen, "init: the memory limit was exceeded");
+            else if (s->budget_hit) snprintf(err, errlen, "init: the instruction budget was exceeded");
+            else copy_error(L, err, errlen);
+            lua_settop(L, top);
+            return 1;
+        }
+    }
+    // Freeze: from here on, assigning a global is an error.
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->env_ref);
+    lua_getmetatable(L, -1);
+    lua_pushcfunction(L, frozen_global);
+    lua_setfield(L, -2, "__newindex");
+    lua_settop(L, top);
+    lua_gc(L, LUA_GCCOLLECT);
+    return 0;
+}

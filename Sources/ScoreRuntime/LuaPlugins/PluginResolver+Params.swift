@@ -1,0 +1,111 @@
+import ScoreCore
+import ScoreJobSpec
+
+extension PluginResolver {
+    /// Checks a step's params against the manifest: unknown params (with a near-miss hint), missing
+    /// required ones and wrong types are errors; defaults fill what is left out. Integers given for
+    /// a `number` param become floats, so the hook always sees the declared type.
+    /// - Returns: the params in the manifest's order (absent params without a default are left out).
+    /// - Throws: `JobSpecErrors`, every problem at `location` (the step's `params`).
+    public static func checkParams(_ params: [(key: String, value: ConfigValue)], manifest: PluginManifest,
+                                   at location: SourceLocation?, keyPath: String) throws -> [(key: String, value: ConfigValue)] {
+        var errors: [JobSpecError] = []
+        var given: [String: ConfigValue] = [:]
+        let names = manifest.params.map(\.name)
+        for (key, value) in params {
+            let path = keyPath.isEmpty ? key : "\(keyPath).\(key)"
+            guard let param = manifest.param(key) else {
+                errors.append(JobSpecError(at: location, path, "plugin '\(manifest.name)' has no param '\(key)'",
+                                           hint: NearMiss.hint(for: key, among: names)
+                                               ?? (names.isEmpty ? "it takes no params" : "its params: \(names.joined(separator: ", "))")))
+                continue
+            }
+            if value == .null, param.required {
+                errors.append(JobSpecError(at: location, path, "a required param cannot be null"))
+            } else if let accepted = param.accept(value) {
+                given[key] = accepted
+            } else {
+                errors.append(JobSpecError(at: location, path, "expected \(param.type), got \(describe(value))"))
+            }
+        }
+        var out: [(key: String, value: ConfigValue)] = []
+        for param in manifest.params {
+            if let value = given[param.name] {
+                out.append((param.name, value))
+            } else if param.required {
+                if !params.contains(where: { $0.key == param.name }) {
+                    errors.append(JobSpecError(at: location, keyPath, "missing required param '\(param.name)' of plugin '\(manifest.name)'",
+                                               hint: param.doc.isEmpty ? nil : param.doc))
+                }
+            } else if let value = param.defaultValue {
+                out.append((param.name, value))
+            }
+        }
+        if !errors.isEmpty { throw JobSpecErrors(errors) }
+        return out
+    }
+
+    /// The manifest's outputs with `{param}` placeholders filled from `params` (checked ones).
+    /// - Throws: `JobSpecErrors` when a placeholder's param has no text value, or two outputs get one name.
+    public static func outputs(of manifest: PluginManifest, params: [(key: String, value: ConfigValue)],
+                               at location: SourceLocation? = nil, keyPath: String = "") throws -> Schema {
+        try filled(manifest.outputs, "output", manifest: manifest, params: params, at: location, keyPath: keyPath)
+    }
+
+    /// The manifest's inputs (columns the hook reads, with the type to read them as), filled like `outputs`.
+    public static func inputs(of manifest: PluginManifest, params: [(key: String, value: ConfigValue)],
+                              at location: SourceLocation? = nil, keyPath: String = "") throws -> Schema {
+        try filled(manifest.inputs, "input", manifest: manifest, params: params, at: location, keyPath: keyPath)
+    }
+
+    private static func filled(_ templates: [(name: String, type: ColumnType)], _ what: String, manifest: PluginManifest,
+                               params: [(key: String, value: ConfigValue)], at location: SourceLocation?,
+                               keyPath: String) throws -> Schema {
+        var errors: [JobSpecError] = []
+        var fields: [Schema.Field] = []
+        for (template, type) in templates {
+            var missing: String?
+            let name = Placeholders.fill(template) { key in
+                let text = params.last { $0.key == key }.flatMap { scalarText($0.value) }
+                if text == nil { missing = key }
+                return text
+            }
+            guard let name, !name.isEmpty else {
+                errors.append(JobSpecError(at: location, keyPath,
+                                           "plugin '\(manifest.name)': \(what) '\(template)' needs param '\(missing ?? "?")' to be text or a number"))
+                continue
+            }
+            if fields.contains(where: { $0.name == name }) {
+                errors.append(JobSpecError(at: location, keyPath, "plugin '\(manifest.name)': two \(what)s are named '\(name)'",
+                                           hint: "give the params that name them different values"))
+                continue
+            }
+            fields.append(Schema.Field(name: name, type: type))
+        }
+        if !errors.isEmpty { throw JobSpecErrors(errors) }
+        return Schema(fields)
+    }
+
+    /// A scalar param's text for a column name; nil for null, lists and maps.
+    static func scalarText(_ value: ConfigValue) -> String? {
+        switch value {
+        case .string(let s): s.isEmpty ? nil : s
+        case .int, .float, .bool, .count: value.description
+        default: nil
+        }
+    }
+
+    /// `string "abc"`, `integer 5`, `list` — how a wrong value is named in a message.
+    static func describe(_ value: ConfigValue) -> String {
+        switch value {
+        case .null: "null"
+        case .string(let s): "string \"\(s)\""
+        case .int(let i), .count(let i): "integer \(i)"
+        case .float: "number \(value)"
+        case .bool(let b): "boolean \(b)"
+        case .percent: "percent \(value)"
+        case .list: "list"
+        case .map, .section: "mapping"
+        }
+    }
+}
