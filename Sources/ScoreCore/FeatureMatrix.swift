@@ -26,8 +26,10 @@ public struct FeatureMatrix: Sendable {
     /// Builds the matrix from numeric columns of `batch`, rejecting rows with a null in any
     /// feature (`rule: missing_value`) or a NaN / ±infinity (`rule: non_finite` — a model fed
     /// them would write NaN predictions). Rejected rows hold 0 and must be dropped by the caller.
-    public static func gather(from batch: Batch, features: [String],
-                              verdicts: inout RowVerdicts) throws(FeatureMatrixError) -> FeatureMatrix {
+    /// - Parameter allowMissing: for models that route missing values themselves: nulls become NaN
+    ///   and non-finite values pass through instead of rejecting the row.
+    public static func gather(from batch: Batch, features: [String], verdicts: inout RowVerdicts,
+                              allowMissing: Bool = false) throws(FeatureMatrixError) -> FeatureMatrix {
         let n = batch.rowCount
         var values = [Double](repeating: 0, count: n * features.count)
         for (c, name) in features.enumerated() {
@@ -49,11 +51,15 @@ public struct FeatureMatrix: Sendable {
             }
             if let nulls = column.nulls {
                 for r in 0 ..< n where nulls.isNull(r) {
+                    if allowMissing {
+                        values[base + r] = .nan
+                        continue
+                    }
                     values[base + r] = 0
                     verdicts.reject(r, rule: "missing_value", reason: "missing value: \(name)")
                 }
             }
-            if column.type == .float64 {
+            if column.type == .float64 && !allowMissing {
                 for r in 0 ..< n where !values[base + r].isFinite {
                     let v = values[base + r]
                     values[base + r] = 0

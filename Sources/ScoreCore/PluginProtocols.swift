@@ -135,8 +135,25 @@ public protocol ScoringModel: Sendable {
     var task: ModelTask { get }
     /// A one-line description (`logistic regression, 4 features, classes [0, 1]`).
     var summary: String { get }
+    /// The input columns and the type each is read as: float64 for numeric features, string for
+    /// categorical ones the model encodes itself (one-hot).
+    var inputs: [Schema.Field] { get }
+    /// True when the model routes missing values itself (tree ensembles); otherwise a null or NaN
+    /// feature rejects the row before scoring.
+    var acceptsMissing: Bool { get }
+    /// The model's input matrix for the rows of `batch`; rows it cannot take are rejected in
+    /// `verdicts` (their matrix rows hold placeholders and are dropped by the caller).
+    func matrix(from batch: Batch, verdicts: inout RowVerdicts) throws -> FeatureMatrix
     /// Scores every row of `x` (consumed: models may standardize it in place).
     func predict(_ x: consuming FeatureMatrix) throws -> Predictions
+}
+
+extension ScoringModel {
+    public var inputs: [Schema.Field] { features.map { .init(name: $0, type: .float64) } }
+    public var acceptsMissing: Bool { false }
+    public func matrix(from batch: Batch, verdicts: inout RowVerdicts) throws -> FeatureMatrix {
+        try FeatureMatrix.gather(from: batch, features: features, verdicts: &verdicts, allowMissing: acceptsMissing)
+    }
 }
 
 /// Writes the output. Nothing is visible at the final path until `commit`.

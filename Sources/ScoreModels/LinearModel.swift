@@ -16,8 +16,8 @@ public struct LinearModel: ScoringModel {
 
     /// Which regression the weights are for.
     public let kind: Kind
-    /// Input column names, in the order the weights take them.
-    public let features: [String]
+    /// Input columns and their encoding, in the order the weights take them.
+    public let modelInputs: ModelInputs
     /// Applied to the features before the weights; nil when the model was trained on raw features.
     public let standardize: Standardize?
     /// `outputs × features`, stored row-major as written in the file (one output's weights together).
@@ -44,10 +44,10 @@ public struct LinearModel: ScoringModel {
     /// - Parameters:
     /// - coefficients: one row of weights per output, each with one weight per feature.
     /// - classes: the class labels (ignored for `linearRegression`).
-    public init(kind: Kind, features: [String], standardize: Standardize?, coefficients: [[Double]],
+    public init(kind: Kind, inputs: ModelInputs, standardize: Standardize?, coefficients: [[Double]],
                 intercept: [Double], classes: [ClassLabel]) {
         self.kind = kind
-        self.features = features
+        self.modelInputs = inputs
         self.standardize = standardize
         self.coefficients = coefficients.flatMap { $0 }
         self.intercept = intercept
@@ -56,6 +56,12 @@ public struct LinearModel: ScoringModel {
 
     /// The number of outputs: 1, or one per class for softmax.
     public var outputs: Int { intercept.count }
+    public var features: [String] { modelInputs.names }
+    public var inputs: [Schema.Field] { modelInputs.fields }
+
+    public func matrix(from batch: Batch, verdicts: inout RowVerdicts) throws -> FeatureMatrix {
+        try modelInputs.matrix(from: batch, verdicts: &verdicts)
+    }
 
     /// `logistic regression, 4 features, classes [0, 1], standardized` for logs and `validate`.
     public var summary: String {
@@ -67,7 +73,7 @@ public struct LinearModel: ScoringModel {
 
     /// Scores every row with one BLAS call; `input` is consumed so standardizing it in place copies nothing.
     public func predict(_ input: consuming FeatureMatrix) throws -> Predictions {
-        let n = input.rows, k = features.count
+        let n = input.rows, k = modelInputs.width
         precondition(input.columns == k, "feature matrix has \(input.columns) columns, model takes \(k)")
         guard n > 0 else { return Predictions(rows: 0) }
         // The matrix is ours (consumed), so standardizing it in place copies nothing.

@@ -110,7 +110,7 @@ public struct JobRunner {
         }
 
         var modelVerdicts = RowVerdicts(rowCount: batch.rowCount)
-        var matrix = try FeatureMatrix.gather(from: batch, features: plan.model.features, verdicts: &modelVerdicts)
+        var matrix = try plan.model.matrix(from: batch, verdicts: &modelVerdicts)
         if modelVerdicts.rejectedCount > 0 {
             rejections += modelVerdicts.rejections(stage: "model", origins: batch.origins)
             let kept = modelVerdicts.keptRows()

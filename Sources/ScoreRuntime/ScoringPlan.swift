@@ -56,10 +56,11 @@ public final class ScoringPlan {
             try plugin(registry.features, config).make(config, context)
         }
         let produced = Set(features.flatMap { $0.outputs.names })
-        var numeric = Set(model.features).union(validators.flatMap(\.numericColumns))
+        var numeric = Set(model.inputs.filter { $0.type.isNumeric }.map(\.name)).union(validators.flatMap(\.numericColumns))
             .union(features.flatMap(\.numericColumns))
         numeric.subtract(produced)
         var pinned: [String: ColumnType] = [:]
+        for input in model.inputs where !input.type.isNumeric && !produced.contains(input.name) { pinned[input.name] = input.type }
         for v in validators { pinned.merge(v.requiredTypes) { _, last in last } }
         for f in features { pinned.merge(f.requiredTypes.filter { !produced.contains($0.key) }) { _, last in last } }
 
@@ -73,16 +74,18 @@ public final class ScoringPlan {
         for v in validators { try v.check(schema: schema) }
         var available = schema
         for f in features { available.fields += f.outputs.fields.filter { available.index(of: $0.name) == nil } }
-        for name in model.features {
+        for input in model.inputs {
+            let name = input.name
             guard let field = available.field(name) else {
                 throw JobSpecError(at: spec.model.location(of: "path"), spec.model.keyPath(of: "path"),
                                    "the model needs column '\(name)', which \(reader.sourceName) does not have",
                                    hint: NearMiss.hint(for: name, among: available.names)
                                        ?? "its header has: \(available.names.joined(separator: ", "))")
             }
-            if !field.type.isNumeric && field.type != .bool {
+            let fits = input.type.isNumeric ? (field.type.isNumeric || field.type == .bool) : field.type == input.type
+            if !fits {
                 throw JobSpecError(at: spec.reader.location(of: "columns"), spec.reader.keyPath(of: "columns"),
-                                   "the model needs column '\(name)' as a number, but it is declared \(field.type)")
+                                   "the model needs column '\(name)' as \(input.type.isNumeric ? "a number" : input.type.rawValue), but it is \(field.type)")
             }
         }
         let output = try OutputProjection(config: spec.output, inputSchema: available, task: model.task)

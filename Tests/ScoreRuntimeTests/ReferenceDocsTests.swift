@@ -17,7 +17,7 @@ import ScoreJobSpec
         }
         let current = String(readme[b.upperBound ..< e.lowerBound])
         let generated = PluginCatalog.markdown(BuiltinPlugins.registry) + "\n"
-        #expect(current == generated, "README.md is stale: paste the output of `batchscore plugins --markdown` between the markers")
+        #expect(current == generated, "README.md is stale: run tools/update-readme-reference.sh")
     }
 
     @Test func everyBuiltinPluginDocumentsItselfAndItsExampleParses() throws {
