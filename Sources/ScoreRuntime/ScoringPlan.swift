@@ -169,28 +169,13 @@ public final class ScoringPlan {
             throw JobSpecError(at: config.location(of: "path"), config.keyPath(of: "path"),
                                "model file not found: \(config.isSecret("path") ? "<redacted>" : path)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "cannot read the model file (permissions?)")
+        do {
+            let (model, bytes) = try ModelLoader.load(path: path, format: config.string("format") ?? "auto", registry: registry)
+            return (model, path, bytes)
+        } catch let unknown as ModelLoader.UnknownFormat {
+            throw JobSpecError(at: config.location(of: unknown.named == nil ? "path" : "format"),
+                               config.keyPath(of: unknown.named == nil ? "path" : "format"), unknown.description,
+                               hint: unknown.named == nil ? "set model.format, or export the model with tools/export_sklearn.py" : nil)
         }
-        let bytes = [UInt8](data)
-        let formatName = config.string("format") ?? "auto"
-        let format: PluginRegistry.ModelFormat
-        if formatName == "auto" {
-            guard let sniffed = registry.modelFormats.values.sorted(by: { $0.spec.type < $1.spec.type })
-                .first(where: { $0.sniff(bytes) }) else {
-                let known = registry.modelFormats.keys.sorted().joined(separator: ", ")
-                throw JobSpecError(at: config.location(of: "path"), config.keyPath(of: "path"),
-                                   "cannot tell the model file's format (known formats: \(known))",
-                                   hint: "set model.format, or export the model with tools/export_sklearn.py")
-            }
-            format = sniffed
-        } else {
-            guard let named = registry.modelFormats[formatName] else {
-                throw JobSpecError(at: config.location(of: "format"), config.keyPath(of: "format"),
-                                   "'\(formatName)' is not registered in this build")
-            }
-            format = named
-        }
-        return (try format.load(bytes, path), path, bytes)
     }
 }

@@ -1,0 +1,40 @@
+import Foundation
+import ScoreCore
+
+/// Loads a model file with the format it names or, for `auto`, the registered format that
+/// recognises its first bytes. Shared by jobs and `batchscore model`.
+public enum ModelLoader {
+    /// No registered format takes the file (or the named one is not registered).
+    public struct UnknownFormat: BatchScoreError {
+        /// The format asked for; nil when `auto` found none.
+        public var named: String?
+        public var known: [String]
+        public var category: ErrorCategory { .invalidSpec }
+        public var description: String {
+            if let named { return "model format '\(named)' is not registered in this build (known: \(known.joined(separator: ", ")))" }
+            return "cannot tell the model file's format (known formats: \(known.joined(separator: ", ")))"
+        }
+    }
+
+    /// The model and the file's bytes (for the manifest's hash).
+    public static func load(path: String, format: String = "auto",
+                            registry: PluginRegistry) throws -> (any ScoringModel, [UInt8]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw InputError(file: path, exists ? "cannot read the model file (permissions?)" : "no such model file")
+        }
+        let bytes = [UInt8](data)
+        let known = registry.modelFormats.keys.sorted()
+        let entry: PluginRegistry.ModelFormat
+        if format == "auto" {
+            guard let sniffed = known.compactMap({ registry.modelFormats[$0] }).first(where: { $0.sniff(bytes) }) else {
+                throw UnknownFormat(named: nil, known: known)
+            }
+            entry = sniffed
+        } else {
+            guard let named = registry.modelFormats[format] else { throw UnknownFormat(named: format, known: known) }
+            entry = named
+        }
+        return (try entry.load(bytes, path), bytes)
+    }
+}
