@@ -70,7 +70,7 @@ public final class LuaHookState {
         LuaParams.push(definition.params, into: bs_lua(s))
         bs_set_params(s)
         if bs_init(s, Int64(definition.instructionsPerRow) * 100, &err, err.count) != 0 {
-            bs_close(s)
+            // Every stored property is set, so deinit runs after this throw and closes the state.
             throw HookError(step: definition.name, hook: "init", message: Self.text(err))
         }
     }

@@ -130,6 +130,15 @@ import ScoreCore
         }
     }
 
+    @Test func aFailingInitIsAnErrorNotACrash() {
+        #expect {
+            _ = try LuaFeatureStep(definition("function init(p) error('edges must ascend') end\nfunction features(r) return {} end"))
+        } throws: { error in
+            guard let e = error as? HookError else { return false }
+            return e.hook == "init" && e.message.contains("hook.lua:1: edges must ascend")
+        }
+    }
+
     @Test func initRunsOnceWithParams() throws {
         let (out, _) = try runFeatures("""
             local scale

@@ -51,3 +51,53 @@ import Testing
         #expect(r.status == 0 && r.stdout.hasPrefix("#### `model`"), "\(r.stdout)")
     }
 }
+
+/// The plugins and the hooks example the project ships.
+@Suite struct ShippedPluginTests {
+    let cli = CLITests()
+
+    @Test func everyShippedPluginPassesItsTests() throws {
+        let r = try cli.run(["plugins", "test"], in: CLITests.repoRoot.path)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        for name in ["ratio", "bucketize", "churn-rules"] { #expect(r.stdout.contains("\(name) 1."), "\(r.stdout)") }
+        #expect(r.stdout.contains("3 of 3 plugins passed"), "\(r.stdout)")
+    }
+
+    @Test func theHooksExampleRunsAsShipped() throws {
+        let dir = try TempDir()
+        let root = CLITests.repoRoot
+        try FileManager.default.createDirectory(atPath: dir.path + "/churn", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir.path + "/churn-hooks", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: root.path + "/examples/churn/customers.csv", toPath: dir.path + "/churn/customers.csv")
+        for name in ["job.yaml", "model.json"] {
+            try FileManager.default.copyItem(atPath: root.path + "/examples/churn-hooks/\(name)", toPath: dir.path + "/churn-hooks/\(name)")
+        }
+        let r = try cli.run(["run", dir.path + "/churn-hooks/job.yaml", "--progress", "none"],
+                            environment: ["BATCHSCORE_PLUGIN_PATH": root.path + "/plugins"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let written = parseCSV(try dir.read("churn-hooks/out/predictions.csv"))
+        #expect(written[0].contains("income_per_txn") && written[0].contains("age_bucket"))
+        let quarantined = parseCSV(try dir.read("churn-hooks/out/rejected.csv")).count - 1
+        #expect(written.count - 1 + quarantined == 20_000)
+    }
+}
+
+/// A plugin's init refusing its params stops the job at start-up with the plugin's message.
+@Suite struct PluginInitFailureTests {
+    @Test func badParamsFailAtStartUp() throws {
+        let dir = try TempDir()
+        try dir.write("data.csv", "age,b\n30,1\n")
+        try dir.write("model.json", smallModel)
+        try dir.write("job.yaml", """
+            version: 1
+            reader: { type: csv, path: data.csv }
+            features: [{ type: lua, plugin: bucketize, params: { column: age, edges: [28, 48, 38], as: a } }]
+            model: { path: model.json }
+            writer: { type: csv, path: out.csv }
+            """)
+        let r = try CLITests().run(["validate", dir.path + "/job.yaml"],
+                                   environment: ["BATCHSCORE_PLUGIN_PATH": CLITests.repoRoot.path + "/plugins"])
+        #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("bucketize") && r.stderr.contains("init"), "\(r.stderr)")
+    }
+}
