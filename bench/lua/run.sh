@@ -89,7 +89,7 @@ else
   echo "using existing ${MODEL_RAW#"$ROOT"/}"
 fi
 if [[ ! -s $MODEL_FE || ! -s $BUNDLE_FE || $DATA -nt $MODEL_FE ]] || flag BENCH_REGEN; then
-  "$PY" bench/lua/train_fe_model.py "$DATA" --out-dir "$MODEL_DIR" --sample 100000
+  "$PY" bench/train_bench_model.py "$DATA" --out-dir "$MODEL_DIR" --sample 100000 --hook-features
 else
   echo "using existing ${MODEL_FE#"$ROOT"/} and ${BUNDLE_FE#"$ROOT"/}"
 fi
