@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "ScoreJobSpecTests", dependencies: ["ScoreJobSpec", "ScoreCore"]),
         .testTarget(name: "ScoreIOTests", dependencies: ["ScoreIO", "ScoreCore"]),
         .testTarget(name: "ScoreLuaTests", dependencies: ["ScoreLua", "ScoreCore"]),
-        .testTarget(name: "ScoreModelsTests", dependencies: ["ScoreModels", "ScoreCore", "ScoreLinalg"],
+        .testTarget(name: "ScoreModelsTests", dependencies: ["ScoreModels", "ScoreCore", "ScoreLinalg", "ScoreIO"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ScoreRuntimeTests", dependencies: [
             "ScoreRuntime", "ScoreCore", "ScoreJobSpec", "ScoreIO", "ScoreModels",

@@ -239,6 +239,10 @@ struct ModelDocument {
     }
 
     func treeEnsemble(inputs: ModelInputs, standardize: LinearModel.Standardize?) throws(ModelError) -> any ScoringModel {
-        throw fail("kind", "tree_ensemble models are not supported by this build yet")
+        guard standardize == nil, inputs.oneHot.isEmpty else {
+            throw fail("preprocessing", "tree_ensemble models take raw numeric features (no standardize or one_hot steps)")
+        }
+        let classes: [ClassLabel]? = value["classes"] == nil ? nil : try classes()
+        return try TreeEnsembleFormat.parse(value, path: path, features: inputs.names, classes: classes)
     }
 }

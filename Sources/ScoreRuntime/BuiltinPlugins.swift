@@ -14,6 +14,8 @@ public enum BuiltinPlugins {
         r.register(LuaSteps.validator)
         r.register(LuaSteps.features)
         r.register(NativeModelFormat.plugin)
+        r.register(XGBoostFormat.plugin)
+        r.register(LightGBMFormat.plugin)
         r.register(CSVWriter.plugin)
         return r
     }
