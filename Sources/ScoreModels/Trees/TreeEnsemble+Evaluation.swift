@@ -1,3 +1,4 @@
+import Foundation
 import ScoreCore
 import ScoreLinalg
 
@@ -15,13 +16,24 @@ extension TreeEnsemble {
         guard n > 0 else { return Predictions(rows: 0) }
         let x = (consume input).values
         var margins = [Double](repeating: 0, count: n * outputs)
+        // Rows are independent, so large inputs are split across cores; each part writes its own
+        // rows of `margins` (disjoint indices), so the parts never touch the same memory.
+        let parts = ModelParallelism.parts(rows: n, minimumRowsPerPart: 4 * Self.blockRows)
         x.withUnsafeBufferPointer { xp in
             margins.withUnsafeMutableBufferPointer { mp in
-                switch (comparison, accumulation) {
-                case (.lt, .float32): accumulate(xp, rows: n, into: mp, lessThan: true, float32: true)
-                case (.lt, .float64): accumulate(xp, rows: n, into: mp, lessThan: true, float32: false)
-                case (.le, .float32): accumulate(xp, rows: n, into: mp, lessThan: false, float32: true)
-                case (.le, .float64): accumulate(xp, rows: n, into: mp, lessThan: false, float32: false)
+                nonisolated(unsafe) let input = xp, output = mp
+                let work: @Sendable (Range<Int>) -> Void = { range in
+                    switch (self.comparison, self.accumulation) {
+                    case (.lt, .float32): self.accumulate(input, rows: n, range: range, into: output, lessThan: true, float32: true)
+                    case (.lt, .float64): self.accumulate(input, rows: n, range: range, into: output, lessThan: true, float32: false)
+                    case (.le, .float32): self.accumulate(input, rows: n, range: range, into: output, lessThan: false, float32: true)
+                    case (.le, .float64): self.accumulate(input, rows: n, range: range, into: output, lessThan: false, float32: false)
+                    }
+                }
+                if parts.count == 1 {
+                    work(0 ..< n)
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: parts.count) { work(parts[$0]) }
                 }
             }
         }
@@ -32,8 +44,8 @@ extension TreeEnsemble {
     /// aggregation and base score. `lessThan` and `float32` are constants at each call site, so the
     /// inlined loops specialize on them.
     @inline(__always)
-    private func accumulate(_ x: UnsafeBufferPointer<Double>, rows n: Int, into out: UnsafeMutableBufferPointer<Double>,
-                            lessThan: Bool, float32: Bool) {
+    private func accumulate(_ x: UnsafeBufferPointer<Double>, rows n: Int, range: Range<Int>,
+                            into out: UnsafeMutableBufferPointer<Double>, lessThan: Bool, float32: Bool) {
         let block = Self.blockRows
         let zero = Self.zeroThreshold
         let useMean = aggregation == .mean
@@ -54,9 +66,9 @@ extension TreeEnsemble {
         index.withUnsafeMutableBufferPointer { idx in
         acc32.withUnsafeMutableBufferPointer { acc in
             let xb = x.baseAddress!
-            var start = 0
-            while start < n {
-                let b = min(block, n - start)
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let b = min(block, range.upperBound - start)
                 // Boosting starts from the base score so the running sum rounds as the library's does.
                 for j in 0 ..< outputs {
                     let initial = useMean ? 0 : baseScore[j]
