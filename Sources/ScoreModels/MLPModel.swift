@@ -89,7 +89,9 @@ public struct MLPModel: ScoringModel {
     static func activate(_ h: UnsafeMutableBufferPointer<Double>, rows: Int, units: Int, _ activation: Activation) {
         switch activation {
         case .identity: break
-        case .relu: for i in 0 ..< h.count where h[i] < 0 { h[i] = 0 }
+        case .relu:
+            // Branch-free so it vectorises: a data-dependent branch here mispredicts half the time.
+            for i in 0 ..< h.count { h[i] = Swift.max(h[i], 0) }
         case .tanh: for i in 0 ..< h.count { h[i] = Foundation.tanh(h[i]) }
         case .logistic: for i in 0 ..< h.count { h[i] = VectorOps.sigmoid(h[i]) }
         case .softmax: VectorOps.softmaxRows(h, rows: rows, classes: units)
