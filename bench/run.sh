@@ -32,37 +32,22 @@ MODEL_JSON=$MODEL_DIR/lr.json
 OUT=$ROOT/bench/out
 JOB=$ROOT/bench/job-csv-logistic.yaml
 
-step() { printf '\n== %s\n' "$*"; }
-die() { echo "bench/run.sh: $*" >&2; exit 1; }
-flag() { [[ ${!1:-0} == 1 ]]; }
+BENCH_NAME=bench/run.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 [[ -f $ANCHORS/gen_data.py && -f $ANCHORS/seed_inmemory.py ]] \
   || die "anchors not found at $ANCHORS (set ANCHORS=...)"
 
 # ---------------------------------------------------------------------------------------------
 step "1/6 python environment (.venv)"
-if [[ ! -x $PY ]]; then
-  python3 -m venv .venv
-fi
-if ! "$PY" -c 'import numpy, pandas, sklearn, joblib, pyarrow' 2>/dev/null; then
-  "$PY" -m pip install --quiet numpy pandas scikit-learn joblib pyarrow
-fi
-"$PY" -c 'import sklearn, pandas, numpy; print(f"scikit-learn {sklearn.__version__}, pandas {pandas.__version__}, numpy {numpy.__version__}")'
-
-if [[ ! -x /usr/bin/time ]]; then
-  echo "installing GNU time (/usr/bin/time)"
-  SUDO=""; [[ $(id -u) == 0 ]] || SUDO=sudo
-  $SUDO apt-get install -y time >/dev/null || { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y time >/dev/null; }
-fi
+ensure_python_env "numpy, pandas, sklearn, joblib, pyarrow" numpy pandas scikit-learn joblib pyarrow
+ensure_gnu_time
 
 # ---------------------------------------------------------------------------------------------
 step "2/6 data: $ROWS rows -> ${DATA#"$ROOT"/}"
 mkdir -p "$ROOT/bench/data" "$MODEL_DIR" "$OUT"
-if [[ ! -s $DATA ]] || flag BENCH_REGEN; then
-  "$PY" "$ANCHORS/gen_data.py" --rows "$ROWS" --out "$DATA"
-else
-  echo "using existing $(du -h "$DATA" | cut -f1) file (BENCH_REGEN=1 to regenerate)"
-fi
+ensure_data "$ANCHORS" "$ROWS" "$DATA"
 
 # ---------------------------------------------------------------------------------------------
 step "3/6 model: StandardScaler + LogisticRegression on a 100k sample"
@@ -76,30 +61,14 @@ fi
 step "4/6 build: swift build -c release"
 if flag BENCH_SKIP_BATCHSCORE; then
   echo "skipped (BENCH_SKIP_BATCHSCORE=1)"
-elif flag BENCH_SKIP_BUILD; then
-  echo "skipped (BENCH_SKIP_BUILD=1)"
 else
-  swift build -c release
+  build_release
 fi
 if ! flag BENCH_SKIP_BATCHSCORE; then
   [[ -x $BIN ]] || die "$BIN not found: build it, or set BENCH_SKIP_BATCHSCORE=1"
 fi
 
 # ---------------------------------------------------------------------------------------------
-# timed TOOL K CMD...: runs CMD under /usr/bin/time -v, report in $OUT/time_TOOL_K.txt,
-# the command's own output in $OUT/TOOL_K.log. Stops the benchmark if the command fails.
-timed() {
-  local tool=$1 k=$2; shift 2
-  local report=$OUT/time_${tool}_$k.txt log=$OUT/${tool}_$k.log
-  if ! /usr/bin/time -v -o "$report" "$@" >"$log" 2>&1; then
-    echo "$tool run $k FAILED; last lines of ${log#"$ROOT"/}:" >&2
-    tail -n 20 "$log" >&2
-    exit 1
-  fi
-  printf '%-11s run %s: %s\n' "$tool" "$k" \
-    "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$report") wall"
-}
-
 run_batchscore() {
   BENCH_INPUT=$DATA BENCH_MODEL=$MODEL_JSON BENCH_OUTPUT=$OUT/batchscore.csv \
     timed batchscore "$1" "$BIN" run "$JOB" --progress none
