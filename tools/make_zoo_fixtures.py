@@ -209,6 +209,37 @@ def _ctx(est):
 # XGBoost / LightGBM (their own files)
 # ---------------------------------------------------------------------------------------------
 
+def booster_fixture(zoo, dataset, kind, library, model_file, inputs, task, n_classes, n_features,
+                    predict, reference, max_diff):
+    """The expected outputs of a saved XGBoost / LightGBM model, added to the zoo.
+
+    predict(df): the library's output (binary: P(class 1); multiclass: the class probabilities,
+    flat or n x classes; regression: the prediction). reference(X float64): tools/zoo_reference.py's
+    (raw score, probabilities), which must agree with the library within max_diff (else SystemExit
+    before the expected files are written). Returns the largest difference seen."""
+    classes = list(range(n_classes)) if task != "regression" else None
+    out, worst = [], 0.0
+    for variant, (input_file, df) in inputs.items():
+        raw = np.asarray(predict(df), dtype=np.float64)
+        if task == "binary":
+            proba = np.column_stack([1.0 - raw, raw])
+        elif task == "multiclass":
+            proba = raw.reshape(len(df), n_classes)
+        else:
+            proba = None
+        pred = raw if proba is None else np.asarray(classes)[np.argmax(proba, axis=1)]
+        score, ref_proba = reference(df.to_numpy(dtype=np.float64))
+        got = score[:, 0] if proba is None else ref_proba
+        want = pred if proba is None else proba
+        worst = max(worst, float(np.max(np.abs(got - want))))
+        out.append((input_file, expected_frame(pred, proba, classes), variant))
+    if worst > max_diff:
+        raise SystemExit(f"{dataset}.{kind}: tools/zoo_reference.py differs from {library} by "
+                         f"{worst:.3g}; FORMATS.md would be wrong")
+    zoo.add(dataset, kind, library, model_file, task, classes, TREE_TOL, out, n_features)
+    return worst
+
+
 def xgb_fixture(zoo, dataset, X_train, y, inputs, task, n_classes):
     import xgboost as xgb
     objective = {"binary": "binary:logistic", "multiclass": "multi:softprob",
@@ -221,27 +252,10 @@ def xgb_fixture(zoo, dataset, X_train, y, inputs, task, n_classes):
     m.get_booster().save_model(zoo.path(model_file))
     bst = xgb.Booster(model_file=zoo.path(model_file))
     model_json = json.load(open(zoo.path(model_file)))
-    classes = list(range(n_classes)) if task != "regression" else None
-    out, worst = [], 0.0
-    for variant, (input_file, df) in inputs.items():
-        raw = bst.inplace_predict(df, missing=np.nan)  # float32; probabilities for classifiers
-        raw = np.asarray(raw, dtype=np.float64)
-        if task == "binary":
-            proba = np.column_stack([1.0 - raw, raw])
-        elif task == "multiclass":
-            proba = raw.reshape(len(df), n_classes)
-        else:
-            proba = None
-        pred = raw if proba is None else np.asarray(classes)[np.argmax(proba, axis=1)]
-        margin, ref_proba = zr.xgb_predict(model_json, df.to_numpy(dtype=np.float64))
-        got = margin[:, 0] if proba is None else ref_proba
-        want = pred if proba is None else proba
-        worst = max(worst, float(np.max(np.abs(got - want))))
-        out.append((input_file, expected_frame(pred, proba, classes), variant))
-    if worst > 1e-6:
-        raise SystemExit(f"{dataset}.xgboost: tools/zoo_reference.py differs from xgboost by "
-                         f"{worst:.3g}; FORMATS.md would be wrong")
-    zoo.add(dataset, "xgboost", "xgboost", model_file, task, classes, TREE_TOL, out, X_train.shape[1])
+    worst = booster_fixture(
+        zoo, dataset, "xgboost", "xgboost", model_file, inputs, task, n_classes, X_train.shape[1],
+        predict=lambda df: bst.inplace_predict(df, missing=np.nan),  # float32; probabilities for classifiers
+        reference=lambda X: zr.xgb_predict(model_json, X), max_diff=1e-6)
     print(f"  {dataset}.xgboost: {objective}, 30 rounds; zoo_reference vs xgboost max |diff| "
           f"{worst:.3g}")
 
@@ -256,26 +270,10 @@ def lgb_fixture(zoo, dataset, kind, X_train, y, inputs, task, n_classes, **param
     m.booster_.save_model(zoo.path(model_file))
     bst = lgb.Booster(model_file=zoo.path(model_file))
     text = open(zoo.path(model_file)).read()
-    classes = list(range(n_classes)) if task != "regression" else None
-    out, worst = [], 0.0
-    for variant, (input_file, df) in inputs.items():
-        raw = np.asarray(bst.predict(df.to_numpy(dtype=np.float64)), dtype=np.float64)
-        if task == "binary":
-            proba = np.column_stack([1.0 - raw, raw])
-        elif task == "multiclass":
-            proba = raw.reshape(len(df), n_classes)
-        else:
-            proba = None
-        pred = raw if proba is None else np.asarray(classes)[np.argmax(proba, axis=1)]
-        score, ref_proba = zr.lgb_predict(text, df.to_numpy(dtype=np.float64))
-        got = score[:, 0] if proba is None else ref_proba
-        want = pred if proba is None else proba
-        worst = max(worst, float(np.max(np.abs(got - want))))
-        out.append((input_file, expected_frame(pred, proba, classes), variant))
-    if worst > 1e-9:
-        raise SystemExit(f"{dataset}.{kind}: tools/zoo_reference.py differs from lightgbm by "
-                         f"{worst:.3g}; FORMATS.md would be wrong")
-    zoo.add(dataset, kind, "lightgbm", model_file, task, classes, TREE_TOL, out, X_train.shape[1])
+    worst = booster_fixture(
+        zoo, dataset, kind, "lightgbm", model_file, inputs, task, n_classes, X_train.shape[1],
+        predict=lambda df: bst.predict(df.to_numpy(dtype=np.float64)),
+        reference=lambda X: zr.lgb_predict(text, X), max_diff=1e-9)
     print(f"  {dataset}.{kind}: {params or 'defaults'}, 30 trees/class; zoo_reference vs "
           f"lightgbm max |diff| {worst:.3g}")
 
@@ -314,30 +312,27 @@ def build(out):
                                                            else "multiclass")
         print(f"{dataset}: {len(X)} rows x {X.shape[1]} features, {task}; "
               f"{int(Xm.isna().to_numpy().sum())} missing cells in {miss_file}")
+        # the task's own models, then the tree ensembles (regressor or classifier) every task gets
         if task == "regression":
-            sklearn_fixture(zoo, dataset, "linear", scaled(LinearRegression()), X, y, clean, task)
-            sklearn_fixture(zoo, dataset, "ridge", scaled(Ridge(alpha=1.0)), X, y, clean, task)
-            sklearn_fixture(zoo, dataset, "mlp", scaled(MLPRegressor(
-                hidden_layer_sizes=(16, 8), max_iter=3000, learning_rate_init=0.01,
-                random_state=SEED)), X, y, clean, task)
-            sklearn_fixture(zoo, dataset, "random_forest", RandomForestRegressor(
-                n_estimators=20, max_depth=6, random_state=SEED, n_jobs=1), X, y, clean, task)
-            sklearn_fixture(zoo, dataset, "gradient_boosting", GradientBoostingRegressor(
-                n_estimators=30, max_depth=3, random_state=SEED), X, y, clean, task)
-            sklearn_fixture(zoo, dataset, "hist_gradient_boosting", HistGradientBoostingRegressor(
-                max_iter=30, early_stopping=False, random_state=SEED), Xm, y, both, task)
+            models = [("linear", scaled(LinearRegression())),
+                      ("ridge", scaled(Ridge(alpha=1.0))),
+                      ("mlp", scaled(MLPRegressor(hidden_layer_sizes=(16, 8), max_iter=3000,
+                                                  learning_rate_init=0.01, random_state=SEED)))]
+            forest, gbm, hgb = (RandomForestRegressor, GradientBoostingRegressor,
+                                HistGradientBoostingRegressor)
         else:
-            kind = "logistic" if task == "binary" else "softmax"
-            sklearn_fixture(zoo, dataset, kind, scaled(LogisticRegression(
-                max_iter=10_000, random_state=SEED)), X, y, clean, task)
-            sklearn_fixture(zoo, dataset, "mlp", scaled(MLPClassifier(
-                hidden_layer_sizes=(16, 8), max_iter=2000, random_state=SEED)), X, y, clean, task)
-            sklearn_fixture(zoo, dataset, "random_forest", RandomForestClassifier(
-                n_estimators=20, max_depth=6, random_state=SEED, n_jobs=1), X, y, clean, task)
-            sklearn_fixture(zoo, dataset, "gradient_boosting", GradientBoostingClassifier(
-                n_estimators=30, max_depth=3, random_state=SEED), X, y, clean, task)
-            sklearn_fixture(zoo, dataset, "hist_gradient_boosting", HistGradientBoostingClassifier(
-                max_iter=30, early_stopping=False, random_state=SEED), Xm, y, both, task)
+            models = [("logistic" if task == "binary" else "softmax",
+                       scaled(LogisticRegression(max_iter=10_000, random_state=SEED))),
+                      ("mlp", scaled(MLPClassifier(hidden_layer_sizes=(16, 8), max_iter=2000,
+                                                   random_state=SEED)))]
+            forest, gbm, hgb = (RandomForestClassifier, GradientBoostingClassifier,
+                                HistGradientBoostingClassifier)
+        models += [("random_forest", forest(n_estimators=20, max_depth=6, random_state=SEED, n_jobs=1)),
+                   ("gradient_boosting", gbm(n_estimators=30, max_depth=3, random_state=SEED))]
+        for kind, est in models:
+            sklearn_fixture(zoo, dataset, kind, est, X, y, clean, task)
+        sklearn_fixture(zoo, dataset, "hist_gradient_boosting",
+                        hgb(max_iter=30, early_stopping=False, random_state=SEED), Xm, y, both, task)
         xgb_fixture(zoo, dataset, Xm, y, both, task, n_classes)
         lgb_fixture(zoo, dataset, "lightgbm", Xm, y, both, task, n_classes)
         if dataset == "breast_cancer":

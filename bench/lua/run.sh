@@ -56,30 +56,22 @@ MODEL_FE=$MODEL_DIR/lr_fe.json
 BUNDLE_FE=$MODEL_DIR/lr_fe.joblib
 OUT=$ROOT/bench/out/lua
 
-step() { printf '\n== %s\n' "$*"; }
-die() { echo "bench/lua/run.sh: $*" >&2; exit 1; }
-flag() { [[ ${!1:-0} == 1 ]]; }
+BENCH_NAME=bench/lua/run.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 [[ -f $ANCHORS/gen_data.py && -f $ANCHORS/rowwise_hook.py ]] \
   || die "anchors not found at $ANCHORS (set ANCHORS=...)"
 
 # ---------------------------------------------------------------------------------------------
 step "1/6 python environment (.venv)"
-if [[ ! -x $PY ]]; then python3 -m venv .venv; fi
-if ! "$PY" -c 'import numpy, pandas, sklearn, joblib' 2>/dev/null; then
-  "$PY" -m pip install --quiet numpy pandas scikit-learn joblib
-fi
-"$PY" -c 'import sklearn, pandas, numpy; print(f"scikit-learn {sklearn.__version__}, pandas {pandas.__version__}, numpy {numpy.__version__}")'
+ensure_python_env "numpy, pandas, sklearn, joblib" numpy pandas scikit-learn joblib
 [[ -x /usr/bin/time ]] || die "GNU time (/usr/bin/time) is missing: apt-get install time"
 
 # ---------------------------------------------------------------------------------------------
 step "2/6 data: $ROWS rows -> ${DATA#"$ROOT"/} (the same file as bench/run.sh)"
 mkdir -p "$ROOT/bench/data" "$MODEL_DIR" "$OUT"
-if [[ ! -s $DATA ]] || flag BENCH_REGEN; then
-  "$PY" "$ANCHORS/gen_data.py" --rows "$ROWS" --out "$DATA"
-else
-  echo "using existing $(du -h "$DATA" | cut -f1) file (BENCH_REGEN=1 to regenerate)"
-fi
+ensure_data "$ANCHORS" "$ROWS" "$DATA"
 
 # ---------------------------------------------------------------------------------------------
 step "3/6 models: raw (4 features) and engineered (6 features), on a 100k sample"
@@ -96,10 +88,10 @@ fi
 
 # ---------------------------------------------------------------------------------------------
 step "4/6 build: swift build -c release${SWIFT_SCRATCH:+ --scratch-path $SWIFT_SCRATCH}"
-if flag BENCH_SKIP_BUILD; then
-  echo "skipped (BENCH_SKIP_BUILD=1)"
+if [[ -n ${SWIFT_SCRATCH:-} ]] && ! flag BENCH_SKIP_BUILD; then
+  swift build -c release --scratch-path "$SWIFT_SCRATCH"
 else
-  swift build -c release ${SWIFT_SCRATCH:+--scratch-path "$SWIFT_SCRATCH"}
+  build_release
 fi
 [[ -x $BIN ]] || die "$BIN not found: build it (or set BATCHSCORE_BIN)"
 echo "binary: $BIN"
@@ -146,17 +138,13 @@ for v in $VARIANTS; do
 done
 
 # ---------------------------------------------------------------------------------------------
-# timed NAME K CMD...: runs CMD under /usr/bin/time -v; report in $OUT/time_NAME_K.txt, the
-# command's own output in $OUT/NAME_K.log. Stops the benchmark if the command fails.
-timed() {
-  local name=$1 k=$2; shift 2
-  local report=$OUT/time_${name}_$k.txt log=$OUT/${name}_$k.log
-  if ! /usr/bin/time -v -o "$report" "$@" >"$log" 2>&1; then
-    echo "$name run $k FAILED; last lines of ${log#"$ROOT"/}:" >&2
-    tail -n 20 "$log" >&2
-    exit 1
-  fi
-  printf '%-20s run %s: %8s wall, %6s user, %6s sys\n' "$name" "$k" \
+# timed_cpu NAME K CMD...: lib.sh's `timed` (report in $OUT/time_NAME_K.txt, the command's own
+# output in $OUT/NAME_K.log, stops the benchmark if the command fails), but the line it prints
+# shows user and sys time next to the wall time: the hook throughput is worked out from both.
+timed_cpu() {
+  timed "$@" >/dev/null
+  local report=$OUT/time_$1_$2.txt
+  printf '%-20s run %s: %8s wall, %6s user, %6s sys\n' "$1" "$2" \
     "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$report")" \
     "$(sed -n 's/.*User time (seconds): //p' "$report")" "$(sed -n 's/.*System time (seconds): //p' "$report")"
 }
@@ -166,13 +154,13 @@ rm -f "$OUT"/time_*.txt "$OUT"/*_[0-9]*.log "$OUT"/*.csv "$OUT"/*.rejected.csv
 cat "$DATA" >/dev/null   # warm the page cache
 for ((k = 1; k <= REPEAT; k++)); do
   for v in $VARIANTS; do
-    BENCH_OUTPUT=$OUT/$v.csv timed "batchscore_$v" "$k" "$BIN" run "$JOBS/job-$v.yaml" --progress none
+    BENCH_OUTPUT=$OUT/$v.csv timed_cpu "batchscore_$v" "$k" "$BIN" run "$JOBS/job-$v.yaml" --progress none
   done
 done
 if ! flag BENCH_SKIP_ANCHOR; then
   for ((k = 1; k <= ANCHOR_REPEAT; k++)); do
-    timed pandas_apply "$k" "$PY" "$ANCHORS/rowwise_hook.py" "$DATA" "$OUT/pandas_apply.csv" --model "$BUNDLE_FE" --mode apply
-    timed pandas_vectorized "$k" "$PY" "$ANCHORS/rowwise_hook.py" "$DATA" "$OUT/pandas_vectorized.csv" --model "$BUNDLE_FE" --mode vectorized
+    timed_cpu pandas_apply "$k" "$PY" "$ANCHORS/rowwise_hook.py" "$DATA" "$OUT/pandas_apply.csv" --model "$BUNDLE_FE" --mode apply
+    timed_cpu pandas_vectorized "$k" "$PY" "$ANCHORS/rowwise_hook.py" "$DATA" "$OUT/pandas_vectorized.csv" --model "$BUNDLE_FE" --mode vectorized
   done
 fi
 

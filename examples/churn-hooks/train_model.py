@@ -4,9 +4,9 @@
 Usage (needs scikit-learn; use the project venv):
     .venv/bin/python examples/churn-hooks/train_model.py [--seed 11]
 
-Same data and the same invented label as examples/churn/train_model.py (it imports `clean_rows` and
-`churn_labels` from there, so the label formula lives in one place), but the model also sees the two
-features the job's Lua hooks compute:
+Same data, the same invented label and the same training as examples/churn/train_model.py (it imports
+`clean_rows`, `churn_labels` and `train_and_export` from there, so they live in one place), but the
+model also sees the two features the job's Lua hooks compute:
     income_per_txn = income / (num_transactions + 1)        plugin ratio, offset 1
     age_bucket     = clamp((age - 18) // 10, 0, 6)          plugin bucketize, edges [28, 38, ..., 78]
 Pipeline(StandardScaler, LogisticRegression) on
@@ -15,20 +15,12 @@ Pipeline(StandardScaler, LogisticRegression) on
 tools/export_sklearn.py. The rows are the ones job.yaml accepts (the churn example's rules).
 Seeded: rerunning it reproduces model.json byte for byte.
 """
-import argparse
 import os
-import sys
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-from export_sklearn import describe, export_model, write_model  # noqa: E402
 
 
 def _load_churn_trainer():
@@ -42,7 +34,7 @@ def _load_churn_trainer():
 
 
 _churn = _load_churn_trainer()
-clean_rows, churn_labels = _churn.clean_rows, _churn.churn_labels
+clean_rows, churn_labels, train_and_export = _churn.clean_rows, _churn.churn_labels, _churn.train_and_export
 
 FEATURES = ["age", "income", "credit_score", "num_transactions", "income_per_txn", "age_bucket"]
 AGE_EDGES = [28, 38, 48, 58, 68, 78]
@@ -59,30 +51,13 @@ def add_hook_features(df):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", default=os.path.join(ROOT, "examples", "churn", "customers.csv"))
-    ap.add_argument("--out", default=os.path.join(HERE, "model.json"))
-    ap.add_argument("--seed", type=int, default=11)
-    a = ap.parse_args()
-
+    a = _churn.parse_args(__doc__, data=os.path.join(ROOT, "examples", "churn", "customers.csv"),
+                          out=os.path.join(HERE, "model.json"))
     raw, dropped = clean_rows(a.data)
     rng = np.random.default_rng(a.seed)
     y = churn_labels(raw, rng)            # the label depends on the raw features only
     X = add_hook_features(raw)[FEATURES]
-    holdout = rng.random(len(X)) < 0.2
-    pipe = Pipeline([("scaler", StandardScaler()),
-                     ("model", LogisticRegression(max_iter=1000, random_state=a.seed))])
-    pipe.fit(X[~holdout], y[~holdout])
-    auc = roc_auc_score(y[holdout], pipe.predict_proba(X[holdout])[:, 1])
-    print(f"clean rows {len(X)} (skipped {dropped}), churn rate {y.mean():.3f}, "
-          f"train {int((~holdout).sum())}, holdout {int(holdout.sum())}, holdout AUC {auc:.4f}")
-
-    model = export_model(pipe)
-    model["metadata"].update({"example": "examples/churn-hooks",
-                              "trained_by": "examples/churn-hooks/train_model.py",
-                              "train_rows": int((~holdout).sum()), "holdout_auc": round(float(auc), 4)})
-    write_model(model, a.out)
-    print(f"wrote {a.out}: {describe(model)}")
+    train_and_export(X, y, rng, a.seed, dropped, a.out, "examples/churn-hooks")
 
 
 if __name__ == "__main__":

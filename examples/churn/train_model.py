@@ -68,29 +68,40 @@ def churn_labels(df, rng):
     return (rng.random(len(df)) < 1.0 / (1.0 + np.exp(-logit))).astype(int).to_numpy()
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", default=os.path.join(HERE, "customers.csv"))
-    ap.add_argument("--out", default=os.path.join(HERE, "model.json"))
+def parse_args(doc, data, out):
+    """The command line both churn examples take: --data (default DATA), --out (default OUT), --seed."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--data", default=data)
+    ap.add_argument("--out", default=out)
     ap.add_argument("--seed", type=int, default=11)
-    a = ap.parse_args()
+    return ap.parse_args()
 
-    X, dropped = clean_rows(a.data)
-    rng = np.random.default_rng(a.seed)
-    y = churn_labels(X, rng)
+
+def train_and_export(X, y, rng, seed, dropped, out, example):
+    """Fit Pipeline(StandardScaler, LogisticRegression) on X, y minus a 20% holdout drawn from rng,
+    print the holdout AUC, and write the exported model to OUT (metadata: EXAMPLE, e.g. "examples/churn",
+    and EXAMPLE/train_model.py as trained_by)."""
     holdout = rng.random(len(X)) < 0.2
     pipe = Pipeline([("scaler", StandardScaler()),
-                     ("model", LogisticRegression(max_iter=1000, random_state=a.seed))])
+                     ("model", LogisticRegression(max_iter=1000, random_state=seed))])
     pipe.fit(X[~holdout], y[~holdout])
     auc = roc_auc_score(y[holdout], pipe.predict_proba(X[holdout])[:, 1])
     print(f"clean rows {len(X)} (skipped {dropped}), churn rate {y.mean():.3f}, "
           f"train {int((~holdout).sum())}, holdout {int(holdout.sum())}, holdout AUC {auc:.4f}")
 
     model = export_model(pipe)
-    model["metadata"].update({"example": "examples/churn", "trained_by": "examples/churn/train_model.py",
+    model["metadata"].update({"example": example, "trained_by": f"{example}/train_model.py",
                               "train_rows": int((~holdout).sum()), "holdout_auc": round(float(auc), 4)})
-    write_model(model, a.out)
-    print(f"wrote {a.out}: {describe(model)}")
+    write_model(model, out)
+    print(f"wrote {out}: {describe(model)}")
+
+
+def main():
+    a = parse_args(__doc__, data=os.path.join(HERE, "customers.csv"), out=os.path.join(HERE, "model.json"))
+    X, dropped = clean_rows(a.data)
+    rng = np.random.default_rng(a.seed)
+    y = churn_labels(X, rng)
+    train_and_export(X, y, rng, a.seed, dropped, a.out, "examples/churn")
 
 
 if __name__ == "__main__":
