@@ -10,6 +10,11 @@
 
 enum call_kind { FEATURES_ROWS, VALIDATE_ROWS, FEATURES_BATCH, VALIDATE_BATCH };
 
+/// Bytes one string output may have, and one rejection reason: the host copies both outside the
+/// state's memory cap, so they get caps of their own.
+#define BS_MAX_CELL_BYTES (1 << 20)
+#define BS_MAX_REASON_BYTES 2000
+
 typedef struct {
     bs_state *s;
     int kind;
@@ -125,6 +130,8 @@ static void set_outcome(call_args *a, int64_t r, int status, const char *message
     bs_result *res = a->result;
     if (res->status[r] != BS_OK) return;  // the first problem of a row is its reason
     res->status[r] = (uint8_t)status;
+    // A reason is for a person; a hook must not smuggle megabytes past the memory cap through it.
+    if (length > BS_MAX_REASON_BYTES) length = BS_MAX_REASON_BYTES;
     bs_buffer_append(res->messages, message, length);
 }
 
@@ -135,7 +142,7 @@ static void set_failure(call_args *a, lua_State *L, int64_t r, int status) {
     if (s->budget_hit) {
         snprintf(text, sizeof text, "instruction budget of %lld exceeded (a runaway loop?)", (long long)a->budget);
         set_outcome(a, r, BS_BUDGET, text, strlen(text));
-    } else if (s->memory_hit || status == LUA_ERRMEM) {
+    } else if (status == LUA_ERRMEM) {
         snprintf(text, sizeof text, "memory limit of %zu MiB exceeded", s->limit >> 20);
         set_outcome(a, r, BS_MEMORY, text, strlen(text));
     } else {
@@ -153,7 +160,7 @@ static const char *lua_kind(lua_State *L, int idx) {
     int t = lua_type(L, idx);
     if (t == LUA_TNUMBER) return lua_isinteger(L, idx) ? "an integer" : "a float";
     if (t == LUA_TNIL) return "nil";
-    static char buf[32];
+    static _Thread_local char buf[32];
     snprintf(buf, sizeof buf, "a %s", lua_typename(L, t));
     return buf;
 }
@@ -182,8 +189,16 @@ static int store_output(call_args *a, lua_State *L, int v, bs_output *o, int64_t
         if (t == LUA_TSTRING) {
             size_t len;
             const char *str = lua_tolstring(L, v, &len);
-            bs_buffer_append(o->strings, str, len);
-            ok = 1;
+            if (len <= BS_MAX_CELL_BYTES) {
+                bs_buffer_append(o->strings, str, len);
+                ok = 1;
+            } else {
+                char text[200];
+                snprintf(text, sizeof text, "output '%s' is a string of %zu bytes, over the %d MiB limit for one value",
+                         o->name, len, BS_MAX_CELL_BYTES >> 20);
+                set_outcome(a, r, BS_OUTPUT, text, strlen(text));
+                return 0;
+            }
         }
     }
     if (!ok) {
@@ -303,6 +318,7 @@ static int run_batch(lua_State *L, call_args *a) {
             return 0;
         }
         // All output arrays on the stack, then row by row: messages and offsets stay in row order.
+        luaL_checkstack(L, a->noutputs + 8, "too many declared outputs");
         int first = lua_gettop(L) + 1;
         for (int o = 0; o < a->noutputs; o++) {
             lua_getfield(L, LUA_REGISTRYINDEX, "batchscore.outnames");

@@ -171,7 +171,7 @@ static int sandbox_require(lua_State *L) {
     lua_pop(L, 1);
     lua_getfield(L, LUA_REGISTRYINDEX, "batchscore.root");
     const char *root = lua_tostring(L, -1);
-    if (!root) return luaL_error(L, "require '%s': this hook has no module folder", name);
+    if (!root || !root[0]) return luaL_error(L, "require '%s': this hook has no module folder", name);
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     luaL_addstring(&b, root);
@@ -207,20 +207,76 @@ static int sandbox_require(lua_State *L) {
     return 1;
 }
 
-/// collectgarbage: only "count" (reading memory use) and "collect" are allowed; stopping the
-/// collector or changing its mode would let one row's garbage shape another's limits.
+/// collectgarbage: "count" reads memory use; "collect" and "step" are accepted but do nothing —
+/// a forced full collection is C work the instruction budget cannot see (the collector runs on
+/// its own). Stopping the collector or changing its mode is refused.
 static int sandbox_collectgarbage(lua_State *L) {
     const char *opt = luaL_optstring(L, 1, "collect");
     if (strcmp(opt, "count") == 0) {
         lua_pushnumber(L, (lua_Number)bs_of(L)->used / 1024.0);
         return 1;
     }
-    if (strcmp(opt, "collect") == 0) {
-        lua_gc(L, LUA_GCCOLLECT);
+    if (strcmp(opt, "collect") == 0 || strcmp(opt, "step") == 0) {
         lua_pushinteger(L, 0);
         return 1;
     }
     return luaL_error(L, "collectgarbage('%s') is not allowed in the sandbox", opt);
+}
+
+/// xpcall runs the message handler after unwinding, not inside the error: Lua calls a handler
+/// with hooks off, where a loop in it would escape the instruction budget. A spent budget is
+/// re-raised rather than handled.
+static int sandbox_xpcall(lua_State *L) {
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 1);
+    for (int i = 3; i <= n; i++) lua_pushvalue(L, i);
+    int status = lua_pcall(L, n - 2, LUA_MULTRET, 0);
+    if (status == LUA_OK) {
+        lua_pushboolean(L, 1);
+        lua_insert(L, n + 1);
+        return lua_gettop(L) - n;
+    }
+    if (bs_of(L)->budget_hit || status == LUA_ERRMEM) return lua_error(L);
+    lua_pushvalue(L, 2);
+    lua_insert(L, -2);
+    lua_call(L, 1, 1);
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    return 2;
+}
+
+/// How many backtracking quantifiers (`*`, `+`, `-`, `?`) a Lua pattern has.
+static int pattern_quantifiers(const char *p, size_t len) {
+    int k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '%') { i++; continue; }
+        if (p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?') k++;
+    }
+    return k;
+}
+
+/// Lua's pattern matcher backtracks in C, where the instruction budget cannot reach, and a pattern
+/// with k quantifiers can take ~n^k steps on a subject of n bytes. Refuse the calls whose worst case
+/// exceeds ~10^7 steps (about a second); one quantifier is always allowed (linear or n^2 at worst).
+static int pattern_guard(lua_State *L) {
+    size_t n, plen;
+    luaL_checklstring(L, 1, &n);
+    const char *p = luaL_checklstring(L, 2, &plen);
+    int k = pattern_quantifiers(p, plen);
+    int plain = lua_gettop(L) >= 4 && lua_toboolean(L, 4);  // string.find(s, p, init, true): no pattern
+    if (k >= 2 && !plain) {
+        double cost = 1;
+        for (int i = 0; i < k && cost <= 1e7; i++) cost *= (double)n;
+        if (cost > 1e7)
+            return luaL_error(L, "pattern with %d repetitions on a %d-byte string is too costly for the sandbox "
+                                 "(backtracking is not covered by the instruction budget); match in smaller pieces",
+                              k, (int)n);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
 }
 
 /// print writes to stderr: stdout may carry data (a pipe), and a hook's print is a debugging aid.
@@ -247,12 +303,29 @@ static int frozen_global(lua_State *L) {
                          "(use locals; init(params) may prepare read-only tables)", key ? key : "?");
 }
 
-static int lib_pairs(lua_State *L) {
-    // pairs over a read-only library proxy iterates the library itself.
+/// next() over the real table behind a proxy, which stays in the closure's upvalue: iteration
+/// hands out keys and values, never the table itself.
+static int proxy_next(lua_State *L) {
+    lua_settop(L, 2);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 2);
+    if (lua_next(L, -2)) return 2;
+    return 0;
+}
+
+/// #proxy is the length of the real table (a list param such as `edges` reads as a list).
+static int proxy_len(lua_State *L) {
     lua_getmetatable(L, 1);
     lua_getfield(L, -1, "__index");
-    lua_getglobal(L, "next");
-    lua_insert(L, -2);
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
+    return 1;
+}
+
+static int lib_pairs(lua_State *L) {
+    lua_getmetatable(L, 1);
+    lua_getfield(L, -1, "__index");
+    lua_pushcclosure(L, proxy_next, 1);
+    lua_pushnil(L);
     lua_pushnil(L);
     return 3;
 }
@@ -260,13 +333,15 @@ static int lib_pairs(lua_State *L) {
 /// Pushes a read-only proxy of the table at the top of the stack (replacing it).
 static void make_readonly(lua_State *L) {
     lua_createtable(L, 0, 0);          // proxy
-    lua_createtable(L, 0, 4);          // its metatable
+    lua_createtable(L, 0, 5);          // its metatable
     lua_pushvalue(L, -3);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, readonly_newindex);
     lua_setfield(L, -2, "__newindex");
     lua_pushcfunction(L, lib_pairs);
     lua_setfield(L, -2, "__pairs");
+    lua_pushcfunction(L, proxy_len);
+    lua_setfield(L, -2, "__len");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");  // getmetatable answers false: the metatable cannot be reached
     lua_setmetatable(L, -2);
@@ -290,7 +365,7 @@ static int open_sandbox(lua_State *L) {
     int G = lua_gettop(L);
     static const char *const base[] = {
         "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal", "rawget", "rawlen",
-        "select", "setmetatable", "tonumber", "tostring", "type", "xpcall", "_VERSION", NULL,
+        "select", "setmetatable", "tonumber", "tostring", "type", "_VERSION", NULL,
     };
     lua_pushglobaltable(L);
     for (int i = 0; base[i]; i++) {
@@ -304,6 +379,8 @@ static int open_sandbox(lua_State *L) {
     lua_setfield(L, G, "require");
     lua_pushcfunction(L, sandbox_collectgarbage);
     lua_setfield(L, G, "collectgarbage");
+    lua_pushcfunction(L, sandbox_xpcall);
+    lua_setfield(L, G, "xpcall");
     lua_pushcfunction(L, sandbox_print);
     lua_setfield(L, G, "print");
 
@@ -313,6 +390,12 @@ static int open_sandbox(lua_State *L) {
     lua_getfield(L, loaded, LUA_STRLIBNAME);
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
+    static const char *const matchers[] = {"find", "match", "gmatch", "gsub", NULL};
+    for (int i = 0; matchers[i]; i++) {
+        lua_getfield(L, -1, matchers[i]);
+        lua_pushcclosure(L, pattern_guard, 1);
+        lua_setfield(L, -2, matchers[i]);
+    }
     lua_pop(L, 1);
     const char *const libs[] = {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_UTF8LIBNAME, NULL};
     for (int i = 0; libs[i]; i++) {
@@ -469,10 +552,45 @@ int bs_load(bs_state *s, const char *source, size_t length, const char *chunknam
 
 int bs_hooks(bs_state *s) { return s->hooks; }
 
-void bs_set_params(bs_state *s) {
+/// Replaces every nested table of the table at the top by a read-only proxy, then the table itself.
+static void make_readonly_deep(lua_State *L, int depth) {
+    luaL_checkstack(L, 6, "params nested too deeply");
+    if (depth > 64) luaL_error(L, "params nested more than 64 levels deep");
+    int t = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            make_readonly_deep(L, depth + 1);
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, t);  // assigning an existing field keeps the traversal valid
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    make_readonly(L);
+}
+
+static int protected_set_params(lua_State *L) {
+    bs_state *s = lua_touserdata(L, 2);
+    lua_settop(L, 1);
+    make_readonly_deep(L, 0);
+    s->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+int bs_set_params(bs_state *s, char *err, size_t errlen) {
     if (s->params_ref != LUA_NOREF) luaL_unref(s->L, LUA_REGISTRYINDEX, s->params_ref);
-    make_readonly(s->L);
-    s->params_ref = luaL_ref(s->L, LUA_REGISTRYINDEX);
+    s->params_ref = LUA_NOREF;
+    lua_pushcfunction(s->L, protected_set_params);
+    lua_insert(s->L, -2);
+    lua_pushlightuserdata(s->L, s);
+    if (lua_pcall(s->L, 2, 0, 0) != LUA_OK) {
+        copy_error(s->L, err, errlen);
+        lua_pop(s->L, 1);
+        return 1;
+    }
+    return 0;
 }
 
 int bs_init(bs_state *s, int64_t budget, char *err, size_t errlen) {

@@ -45,7 +45,7 @@ public enum JobSections {
         ConfigField("max_rejected", .nullable(.countOrPercent), default: .null,
                     doc: "Error budget: the job fails when more rows are rejected (a count, or a percent of rows read). Null: no budget."),
         ConfigField("seed", .int, default: .int(0), minimum: 0,
-                    doc: "Seed of `math.random` in Lua hooks; with each row's input line it fixes every draw, so results do not depend on batching or workers."),
+                    doc: "Seed of `math.random` in Lua hooks. Per-row hooks draw from (seed, the row's input line), so results do not depend on batching; a columnar hook's draws start from its batch's first line."),
     ]
 
     /// `model:` without a registry: `format` lists only `auto`. Use `model(registry:)` to check a job.

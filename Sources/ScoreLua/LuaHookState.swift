@@ -67,9 +67,17 @@ public final class LuaHookState {
             throw HookError(step: definition.name, hook: "load", message: Self.text(err), isSpecProblem: true)
         }
         hooks = Hooks(rawValue: bs_hooks(s))
-        LuaParams.push(definition.params, into: bs_lua(s))
-        bs_set_params(s)
-        if bs_init(s, Int64(definition.instructionsPerRow) * 100, &err, err.count) != 0 {
+        // From here on every stored property is set: a throw runs deinit, which closes the state.
+        guard LuaParams.push(definition.params, into: bs_lua(s)) else {
+            throw HookError(step: definition.name, hook: "init", message: "params are nested too deeply or are too large",
+                            isSpecProblem: true)
+        }
+        if bs_set_params(s, &err, err.count) != 0 {
+            throw HookError(step: definition.name, hook: "init", message: Self.text(err), isSpecProblem: true)
+        }
+        // init gets a hundred rows' worth of instructions (saturating: the setting can be large).
+        let (initBudget, overflow) = Int64(definition.instructionsPerRow).multipliedReportingOverflow(by: 100)
+        if bs_init(s, overflow ? Int64.max : initBudget, &err, err.count) != 0 {
             // Every stored property is set, so deinit runs after this throw and closes the state.
             throw HookError(step: definition.name, hook: "init", message: Self.text(err))
         }

@@ -4,9 +4,33 @@ import ScoreCore
 /// Hands a step's `params` to Lua as a table: integers stay integers, numbers are floats, lists
 /// become arrays, maps become tables (nulls are left out, as a nil field).
 enum LuaParams {
-    /// Pushes the params table onto `L`'s stack. Runs at start-up on a fresh state, far below
-    /// its memory cap (ScoreLua requires at least 16 MiB), so it cannot raise.
-    static func push(_ params: [(key: String, value: ConfigValue)], into L: OpaquePointer?) {
+    /// Most values a params tree may hold: pushing runs on a fresh state outside `lua_pcall`, so it
+    /// must stay far below the state's memory cap (at least 16 MiB) and its stack limits.
+    static let maximumValues = 100_000
+    static let maximumDepth = 32
+
+    /// Pushes the params table onto `L`'s stack; false (with nothing pushed) when the params are
+    /// nested deeper or hold more values than the limits above.
+    static func push(_ params: [(key: String, value: ConfigValue)], into L: OpaquePointer?) -> Bool {
+        var count = 0
+        guard params.allSatisfy({ fits($0.value, depth: 1, count: &count) }) else { return false }
+        push(map: params, into: L)
+        return true
+    }
+
+    static func fits(_ value: ConfigValue, depth: Int, count: inout Int) -> Bool {
+        count += 1
+        guard depth <= maximumDepth, count <= maximumValues else { return false }
+        switch value {
+        case .list(let items): return items.allSatisfy { fits($0, depth: depth + 1, count: &count) }
+        case .map(let members): return members.allSatisfy { fits($0.value, depth: depth + 1, count: &count) }
+        case .section(let section): return section.order.allSatisfy { section[$0].map { fits($0, depth: depth + 1, count: &count) } ?? true }
+        default: return true
+        }
+    }
+
+    static func push(map params: [(key: String, value: ConfigValue)], into L: OpaquePointer?) {
+        lua_checkstack(L, 4)
         lua_createtable(L, 0, Int32(params.count))
         for (key, value) in params where value != .null {
             push(value, into: L)
@@ -15,6 +39,7 @@ enum LuaParams {
     }
 
     static func push(_ value: ConfigValue, into L: OpaquePointer?) {
+        lua_checkstack(L, 4)
         switch value {
         case .null: lua_pushnil(L)
         case .string(let s): lua_pushlstring(L, s, s.utf8.count)
@@ -30,9 +55,9 @@ enum LuaParams {
                 lua_rawseti(L, -2, lua_Integer(i + 1))
             }
         case .map(let members):
-            push(members, into: L)
+            push(map: members, into: L)
         case .section(let section):
-            push(section.order.compactMap { key in section[key].map { (key, $0) } }, into: L)
+            push(map: section.order.compactMap { key in section[key].map { (key, $0) } }, into: L)
         }
     }
 }

@@ -65,7 +65,9 @@ public struct ModelInputs: Sendable {
             guard case .string(let strings) = input.data else { throw FeatureMatrixError.notNumeric(name, input.type) }
             for r in 0 ..< n {
                 if input.isNull(r) {
-                    verdicts.reject(r, rule: "missing_value", reason: "missing value: \(name)")
+                    // scikit-learn's handle_unknown="ignore" encodes a category it never saw (a
+                    // missing one included) as all zeros.
+                    if !encoding.ignoreUnknown { verdicts.reject(r, rule: "missing_value", reason: "missing value: \(name)") }
                     continue
                 }
                 if let k = strings.withBytes(r, { encoding.index(of: $0) }) {

@@ -127,9 +127,10 @@ struct ModelDocument {
                     throw sub.fail("categories", "expected a non-empty list of category strings")
                 }
                 var categories: [String] = []
+                var seen = Set<String>()
                 for (j, item) in items.enumerated() {
                     guard let c = item.stringValue else { throw sub.fail("categories[\(j)]", "expected a string, got \(item.kindDescription)") }
-                    guard !categories.contains(c) else { throw sub.fail("categories[\(j)]", "'\(c)' appears twice") }
+                    guard seen.insert(c).inserted else { throw sub.fail("categories[\(j)]", "'\(c)' appears twice") }
                     categories.append(c)
                 }
                 let unknown = sub.value["handle_unknown"]?.stringValue ?? "error"

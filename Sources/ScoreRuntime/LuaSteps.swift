@@ -15,7 +15,7 @@ public enum LuaSteps {
                     doc: "Input columns the hook reads, with the type to read them as (e.g. { income: float64 }). Columns nothing else uses are text otherwise."),
         ConfigField("on_error", .choice(HookDefinition.OnError.allCases.map(\.rawValue)), default: .string("quarantine"),
                     doc: "When a hook raises an error or returns a bad value: `quarantine` the row, or `fail` the job."),
-        ConfigField("instructions_per_row", .int, default: .int(1_000_000), minimum: 1000,
+        ConfigField("instructions_per_row", .int, default: .int(1_000_000), minimum: 1000, maximum: 1e12,
                     doc: "Lua instructions one row may use (a columnar call gets n times this); over it, the row is rejected."),
         ConfigField("memory_mb", .int, default: .int(256), minimum: 16, maximum: 65536,
                     doc: "Memory cap of the hook's Lua state, in MiB; over it, the row is rejected."),
@@ -66,7 +66,8 @@ public enum LuaSteps {
             name = (script as NSString).lastPathComponent
             source = text
             chunkName = "@" + script
-            root = (path as NSString).deletingLastPathComponent
+            // Absolute, so `require` never resolves against "" (the filesystem root).
+            root = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
             outputs = Schema((config.map("outputs") ?? []).compactMap { entry in
                 entry.value.stringValue.flatMap(ColumnType.init(rawValue:)).map { .init(name: entry.key, type: $0) }
             })

@@ -27,11 +27,14 @@ public enum ModelVerifier {
         public var unscored: [(line: Int, reason: String)]
         public var tolerance: Double
 
-        public var passed: Bool { mismatches == 0 && unscored.isEmpty }
+        /// Every row scored and within the tolerance — and at least one row compared.
+        public var passed: Bool { rows > 0 && mismatches == 0 && unscored.isEmpty }
 
         public var text: String {
             var lines = ["\(rows) rows compared on \(compared.joined(separator: ", ")) (tolerance \(tolerance), relative to max(1, |expected|))"]
-            if passed {
+            if rows == 0 && unscored.isEmpty {
+                lines.append("FAILED: the data file has no rows to compare")
+            } else if passed {
                 let best = worst.first.map { String(format: "%.3g", $0.difference) } ?? "0"
                 lines.append("OK: every row matches (largest difference \(best))")
             } else {
@@ -50,6 +53,9 @@ public enum ModelVerifier {
     /// columns, one row per data row) and compares.
     public static func verify(model: any ScoringModel, dataPath: String, expectedPath: String,
                               tolerance: Double) throws -> Report {
+        guard tolerance.isFinite, tolerance >= 0 else {
+            throw InputError(file: expectedPath, "the tolerance must be a finite number ≥ 0, got \(tolerance)")
+        }
         let numeric = Set(model.inputs.filter { $0.type.isNumeric }.map(\.name))
         let pinned = Dictionary(model.inputs.filter { !$0.type.isNumeric }.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
         let data = try CSVReader(path: dataPath, requirements: ReaderRequirements(numericColumns: numeric, columnTypes: pinned))

@@ -81,8 +81,9 @@ int bs_load(bs_state *s, const char *source, size_t length, const char *chunknam
             char *err, size_t errlen);
 /// Which hooks the loaded script defines (enum bs_hook bits).
 int bs_hooks(bs_state *s);
-/// Pops the table on top of the stack and keeps it as the `params` passed to every hook.
-void bs_set_params(bs_state *s);
+/// Pops the table on top of the stack and keeps it, read-only at every level, as the `params`
+/// passed to every hook. Returns 0, or non-zero with the message in err.
+int bs_set_params(bs_state *s, char *err, size_t errlen);
 /// Runs init(params) if defined, then freezes globals (assigning one in a hook is an error).
 int bs_init(bs_state *s, int64_t budget, char *err, size_t errlen);
 
