@@ -12,7 +12,8 @@ extension CSVReader {
         kind: .reader, type: "csv",
         summary: "Reads an RFC 4180 CSV file (quoted fields, CRLF or LF, UTF-8 BOM), streaming in chunks.",
         fields: [
-            ConfigField("path", .path, required: true, doc: "The CSV file; relative paths resolve against the job file's folder."),
+            ConfigField("path", .path, required: true,
+                        doc: "The CSV file; relative paths resolve against the job file's folder. `-` reads stdin (streamed; its size is unknown, so progress has no ETA)."),
             ConfigField("delimiter", .string, default: .string(","), doc: "The field separator: one byte, e.g. \",\", \";\" or \"\\t\"."),
             ConfigField("header", .bool, default: .bool(true),
                         doc: "Whether the first record names the columns; otherwise they are column_1, column_2, ..."),
@@ -46,11 +47,12 @@ extension CSVReader {
         }
         let opened: OpenedFile
         do {
-            opened = try OpenedFile.openFile(context.resolve(path))
+            opened = try OpenedFile.opening(written: path, resolved: context.resolve(path))
         } catch {
             throw JobSpecError(at: section.location(of: "path"), section.keyPath(of: "path"), error.message)
         }
-        return try CSVReader(opened: opened, sourceName: path, options: options, requirements: requirements,
+        let name = StandardStreams.isStream(path) ? StandardStreams.inputName : path
+        return try CSVReader(opened: opened, sourceName: name, options: options, requirements: requirements,
                              chunkSize: defaultChunkSize)
     }
 

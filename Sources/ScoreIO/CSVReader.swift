@@ -83,7 +83,7 @@ public final class CSVReader: BatchReader {
     /// Opens `path` and reads its header (and a sample of records when types are inferred).
     ///
     /// - Parameters:
-    ///   - path: the file to read.
+    ///   - path: the file to read; `-` reads stdin.
     ///   - sourceName: the name for messages and the quarantine; `path` when nil.
     ///   - requirements: columns the plan uses as numbers (read as float64 unless declared).
     /// - Throws: `InputError` when the file cannot be read or its header is bad; `JobSpecError`
@@ -97,10 +97,10 @@ public final class CSVReader: BatchReader {
     /// As the public init, with a chosen read size (tests use tiny ones to put chunk boundaries everywhere).
     convenience init(path: String, sourceName: String?, options: Options, requirements: ReaderRequirements,
                      chunkSize: Int) throws {
-        let name = sourceName ?? path
+        let name = sourceName ?? (StandardStreams.isStream(path) ? StandardStreams.inputName : path)
         let opened: OpenedFile
         do {
-            opened = try OpenedFile.openFile(path)
+            opened = try OpenedFile.opening(written: path, resolved: path)
         } catch {
             throw InputError(file: name, error.message, transient: SystemErrors.isTransient(error.code))
         }
@@ -111,7 +111,7 @@ public final class CSVReader: BatchReader {
         self.sourceName = sourceName
         self.totalBytes = opened.size
         self.options = options
-        self.file = ChunkedFile(fd: opened.fd, name: sourceName, chunkSize: chunkSize)
+        self.file = ChunkedFile(fd: opened.fd, name: sourceName, chunkSize: chunkSize, sequential: opened.isStream)
         self.scanner = CSVScanner(delimiter: options.delimiter)
         try skipByteOrderMark()
         let names = try options.header ? readHeader() : nil
@@ -372,7 +372,7 @@ struct RecordList {
     }
 }
 
-/// An open regular file and its size.
+/// An open regular file and its size, or the standard input (a stream of unknown size).
 struct OpenedFile {
     struct Failure: Error {
         var message: String
@@ -380,7 +380,10 @@ struct OpenedFile {
     }
 
     var fd: Int32
-    var size: Int64
+    /// Nil for a stream.
+    var size: Int64?
+    /// Read with `read`, not `pread` (stdin).
+    var isStream = false
 
     static func openFile(_ path: String) throws(Failure) -> OpenedFile {
         let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }

@@ -13,7 +13,7 @@ extension CSVWriter {
         summary: "Writes a CSV file atomically: it appears at its path, whole, only when the job succeeds.",
         fields: [
             ConfigField("path", .path, required: true,
-                        doc: "The output file; relative paths resolve against the job file's folder. Missing folders are created."),
+                        doc: "The output file; relative paths resolve against the job file's folder. Missing folders are created. `-` streams to stdout: not atomic (a failed job leaves the rows already written) and not resumable."),
             ConfigField("delimiter", .string, default: .string(","), doc: "The field separator: one byte."),
             ConfigField("header", .bool, default: .bool(true), doc: "Whether the first line names the columns."),
         ],
@@ -24,6 +24,7 @@ extension CSVWriter {
             throw JobSpecError(at: section.location, section.keyPath(of: "path"), "missing required key")
         }
         let options = Options(delimiter: try CSVReader.delimiter(section), header: section.bool("header") ?? true)
-        return try CSVWriter(path: context.resolve(path), schema: schema, options: options)
+        let target = StandardStreams.isStream(path) ? path : context.resolve(path)
+        return try CSVWriter(path: target, schema: schema, options: options)
     }
 }

@@ -1,7 +1,7 @@
 import ScoreCore
 
 /// Writes batches as CSV (LF line ends) to an `AtomicOutputFile`: nothing appears at the path
-/// until `commit`. Each batch is formatted into one buffer and written with one call, so a
+/// until `commit`. The path `-` streams to stdout instead (not atomic: see `StandardOutputSink`). Each batch is formatted into one buffer and written with one call, so a
 /// failed write can be retried as a whole. A class used by one task at a time.
 public final class CSVWriter: BatchWriter {
     /// The output's layout.
@@ -22,7 +22,7 @@ public final class CSVWriter: BatchWriter {
     public let schema: Schema
     /// The layout the writer was opened with.
     public let options: Options
-    private let file: AtomicOutputFile
+    private let file: any OutputSink
     private var headerWritten = false
     /// Reused between batches so steady state does not allocate.
     private var buffer: [UInt8] = []
@@ -32,12 +32,12 @@ public final class CSVWriter: BatchWriter {
     /// The final path.
     public var path: String { file.path }
 
-    /// Opens the temporary file beside `path`.
+    /// Opens the temporary file beside `path` (or stdout for `-`).
     /// - Throws: `OutputError` when it cannot be created.
     public init(path: String, schema: Schema, options: Options = Options()) throws {
         self.schema = schema
         self.options = options
-        self.file = try AtomicOutputFile(path: path)
+        self.file = StandardStreams.isStream(path) ? try StandardOutputSink() : try AtomicOutputFile(path: path)
     }
 
     /// Appends `batch`'s rows (and the header, before the first batch) with one write.

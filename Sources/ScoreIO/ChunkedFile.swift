@@ -7,7 +7,8 @@ import Darwin
 #endif
 import ScoreCore
 
-/// A read-only file seen through a growable window of its bytes, filled chunk by chunk with `pread`.
+/// A read-only file seen through a growable window of its bytes, filled chunk by chunk with `pread`
+/// (or `read` for a stream such as stdin, which has no offsets).
 ///
 /// `base[0 ..< count]` holds the file's bytes from `bufferOffset`. `keepFrom` marks the first
 /// byte still needed; `readMore` may move the kept bytes to the front (then `keepFrom` becomes 0),
@@ -18,6 +19,9 @@ final class ChunkedFile {
     /// The name used in errors (the path as the job spec writes it).
     let name: String
     let chunkSize: Int
+    /// A pipe or terminal: read with `read`, so the stream's position advances as bytes arrive and
+    /// a failed read cannot be retried at the same place (its errors are never transient).
+    let sequential: Bool
     // Unchecked exclusivity: the reader reads these once per record, and the dynamic checks
     // showed in profiles; the file belongs to one reader used by one task, with no overlapping access.
     @exclusivity(unchecked) private(set) var base: UnsafeMutablePointer<UInt8>
@@ -29,9 +33,10 @@ final class ChunkedFile {
     /// Bytes before this index may be discarded.
     @exclusivity(unchecked) var keepFrom = 0
 
-    init(fd: Int32, name: String, chunkSize: Int) {
+    init(fd: Int32, name: String, chunkSize: Int, sequential: Bool = false) {
         self.fd = fd
         self.name = name
+        self.sequential = sequential
         self.chunkSize = max(1, chunkSize)
         capacity = self.chunkSize * 2
         base = .allocate(capacity: capacity)
@@ -72,7 +77,7 @@ final class ChunkedFile {
         }
         let fileOffset = bufferOffset + Int64(count)
         while true {
-            let n = pread(fd, base + count, chunkSize, off_t(fileOffset))
+            let n = sequential ? read(fd, base + count, chunkSize) : pread(fd, base + count, chunkSize, off_t(fileOffset))
             if n > 0 {
                 count += n
                 return
@@ -84,7 +89,7 @@ final class ChunkedFile {
             let code = errno
             if code == EINTR { continue }
             throw InputError(file: name, "read failed: \(SystemErrors.message(code))",
-                             transient: SystemErrors.isTransient(code))
+                             transient: !sequential && SystemErrors.isTransient(code))
         }
     }
 

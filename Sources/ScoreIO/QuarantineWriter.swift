@@ -19,8 +19,12 @@ public final class QuarantineWriter {
     private let writer: CSVWriter
 
     /// Opens the temporary file beside `path`.
-    /// - Throws: `OutputError` when it cannot be created.
+    /// - Throws: `OutputError` when it cannot be created, or when `path` is `-` (the quarantine
+    ///   is always a file: stdout carries the predictions).
     public init(path: String, source: String) throws {
+        if StandardStreams.isStream(path) {
+            throw OutputError(file: path, "the quarantine cannot be stdout ('-'); give it a file path")
+        }
         self.source = source
         self.writer = try CSVWriter(path: path, schema: Self.schema)
     }

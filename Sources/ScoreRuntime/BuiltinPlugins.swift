@@ -7,6 +7,7 @@ public enum BuiltinPlugins {
     public static var registry: PluginRegistry {
         var r = PluginRegistry()
         r.register(CSVReader.plugin)
+        r.register(JSONLReader.plugin)
         r.register(SchemaValidator.plugin)
         r.register(FiniteValidator.plugin)
         r.register(RangeValidator.plugin)
@@ -17,6 +18,7 @@ public enum BuiltinPlugins {
         r.register(XGBoostFormat.plugin)
         r.register(LightGBMFormat.plugin)
         r.register(CSVWriter.plugin)
+        r.register(JSONLWriter.plugin)
         return r
     }
 }

@@ -21,7 +21,8 @@ public struct JobRunner {
     public func run() throws -> JobSummary {
         let start = Date()
         let reader = plan.reader
-        let outputPath = plan.context.resolve(plan.spec.writer.string("path") ?? "")
+        let writtenPath = plan.spec.writer.string("path")
+        let outputPath = StandardStreams.isStream(writtenPath) ? StandardStreams.outputName : plan.context.resolve(writtenPath ?? "")
         var counts = Counts()
         var writer: (any BatchWriter)?
         var quarantine: QuarantineWriter?

@@ -1,5 +1,6 @@
 import Foundation
 import ScoreCore
+import ScoreIO
 
 /// Fills a `RunManifest` from a plan: hashes of the spec and model, the input's size and mtime.
 public enum RunManifestBuilder {
@@ -7,8 +8,10 @@ public enum RunManifestBuilder {
     public static func make(plan: ScoringPlan, startedAt: Date, finishedAt: Date) -> RunManifest {
         let iso = ISO8601DateFormatter()
         let redact = Redactor(spec: plan.spec)
-        let inputPath = plan.context.resolve(plan.spec.reader.string("path") ?? "")
-        let attributes = try? FileManager.default.attributesOfItem(atPath: inputPath)
+        let writtenPath = plan.spec.reader.string("path")
+        let isStdin = StandardStreams.isStream(writtenPath)
+        let inputPath = isStdin ? StandardStreams.inputName : plan.context.resolve(writtenPath ?? "")
+        let attributes = isStdin ? nil : try? FileManager.default.attributesOfItem(atPath: inputPath)
         return RunManifest(
             toolVersion: BatchScoreVersion.current,
             specSHA256: SHA256.hex(plan.spec.canonicalText.utf8),

@@ -1,5 +1,6 @@
 import Foundation
 import ScoreCore
+import ScoreIO
 import ScoreJobSpec
 
 /// A checked, ready-to-run job: the model loaded, the input open (header read), the validators
@@ -46,6 +47,7 @@ public final class ScoringPlan {
         let context = PluginContext(jobFile: spec.file, baseDirectory: spec.baseDirectory,
                                     seed: UInt64(spec.runtime.int("seed") ?? 0))
         try checkWorkers(spec.runtime)
+        try checkQuarantineIsAFile(spec)
 
         let (model, modelPath, modelBytes) = try loadModel(spec.model, registry: registry, context: context)
 
@@ -68,7 +70,10 @@ public final class ScoringPlan {
             .make(spec.reader, context, ReaderRequirements(numericColumns: numeric, columnTypes: pinned))
         let schema = reader.schema
         if schema.fields.isEmpty {
-            throw InputError(file: reader.sourceName, line: 1, "the input is empty: there is no header row naming its columns")
+            let why = spec.reader.string("type") == "jsonl"
+                ? "there is no JSON object naming its columns (declare them under reader.columns to accept an empty input)"
+                : "there is no header row naming its columns"
+            throw InputError(file: reader.sourceName, line: 1, "the input is empty: \(why)")
         }
 
         for v in validators { try v.check(schema: schema) }
@@ -124,39 +129,61 @@ public final class ScoringPlan {
         }
     }
 
+    /// Refuses a quarantine on stdout: before anything is opened (an input on stdin would be read).
+    static func checkQuarantineIsAFile(_ spec: JobSpec) throws {
+        if StandardStreams.isStream(spec.quarantine.string("path")) {
+            throw JobSpecError(at: spec.quarantine.location(of: "path"), spec.quarantine.keyPath(of: "path"),
+                               "the quarantine cannot be stdout ('-'); give it a file path",
+                               hint: "stdout carries the predictions; rejected rows need a file of their own")
+        }
+    }
+
     /// Refuses outputs that would overwrite the input or each other, or that name a folder.
+    /// `-` (stdin / stdout) is no file, so it overlaps nothing.
     static func checkOutputPaths(spec: JobSpec, context: PluginContext, quarantinePath: String) throws {
-        let output = context.resolve(spec.writer.string("path") ?? "")
-        let input = context.resolve(spec.reader.string("path") ?? "")
+        let writerPath = spec.writer.string("path")
+        let readerPath = spec.reader.string("path")
         let writerAt = (spec.writer.location(of: "path"), spec.writer.keyPath(of: "path"))
         let quarantineAt = (spec.quarantine.location(of: "path") ?? spec.writer.location(of: "path"),
                             spec.quarantine.string("path") == nil ? "quarantine.path (default)" : spec.quarantine.keyPath(of: "path"))
+        let output = StandardStreams.isStream(writerPath) ? nil : context.resolve(writerPath ?? "")
+        let input = StandardStreams.isStream(readerPath) ? nil : context.resolve(readerPath ?? "")
         for (path, at) in [(output, writerAt), (quarantinePath, quarantineAt)] {
+            guard let path else { continue }
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                 throw JobSpecError(at: at.0, at.1, "is a folder; give a file path")
             }
         }
-        let canonical = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-        if canonical(output) == canonical(input) {
-            throw JobSpecError(at: writerAt.0, writerAt.1, "is the input file (reader.path): the job would overwrite its own input")
-        }
-        if canonical(quarantinePath) == canonical(input) {
-            throw JobSpecError(at: quarantineAt.0, quarantineAt.1, "is the input file (reader.path): the job would overwrite its own input")
+        let canonical = { (path: String?) in path.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path } }
+        if let input = canonical(input) {
+            if canonical(output) == input {
+                throw JobSpecError(at: writerAt.0, writerAt.1, "is the input file (reader.path): the job would overwrite its own input")
+            }
+            if canonical(quarantinePath) == input {
+                throw JobSpecError(at: quarantineAt.0, quarantineAt.1, "is the input file (reader.path): the job would overwrite its own input")
+            }
         }
         if canonical(quarantinePath) == canonical(output) {
             throw JobSpecError(at: quarantineAt.0, quarantineAt.1, "is the same file as writer.path; give the quarantine its own file")
         }
     }
 
-    /// The quarantine's path: `quarantine.path`, or beside the output as `NAME.rejected.csv`.
+    /// The quarantine's path: `quarantine.path`, or beside the output as `NAME.rejected.csv`
+    /// (`rejected.csv` in the job file's folder when the output is stdout).
     static func quarantinePath(spec: JobSpec, context: PluginContext) -> String {
-        if let path = spec.quarantine.string("path") { return context.resolve(path) }
-        let out = spec.writer.string("path") ?? "output.csv"
+        if let path = spec.quarantine.string("path") { return StandardStreams.isStream(path) ? path : context.resolve(path) }
+        return context.resolve(defaultQuarantinePath(writerPath: spec.writer.string("path")))
+    }
+
+    /// The default quarantine path for an output at `writerPath`, relative as the job file writes it.
+    public static func defaultQuarantinePath(writerPath: String?) -> String {
+        let out = writerPath ?? "output.csv"
+        if StandardStreams.isStream(out) { return "rejected.csv" }
         let url = URL(fileURLWithPath: out)
         let stem = url.deletingPathExtension().lastPathComponent
         let dir = (out as NSString).deletingLastPathComponent
-        return context.resolve(dir.isEmpty ? "\(stem).rejected.csv" : "\(dir)/\(stem).rejected.csv")
+        return dir.isEmpty ? "\(stem).rejected.csv" : "\(dir)/\(stem).rejected.csv"
     }
 
     static func loadModel(_ config: ConfigSection, registry: PluginRegistry,

@@ -11,5 +11,5 @@ struct BatchScoreCommand: ParsableCommand {
             3 error budget (runtime.max_rejected) exceeded · 64 bad command-line usage.
             """,
         version: BatchScoreVersion.current,
-        subcommands: [RunCommand.self, ValidateCommand.self, PluginsCommand.self, ModelCommand.self])
+        subcommands: [RunCommand.self, PipeCommand.self, ValidateCommand.self, PluginsCommand.self, ModelCommand.self])
 }

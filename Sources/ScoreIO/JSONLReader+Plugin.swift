@@ -1,0 +1,52 @@
+import ScoreCore
+
+/// The `jsonl` reader's config declaration and factory.
+extension JSONLReader {
+    /// The reader plugin: `reader: { type: jsonl, path: data/customers.jsonl }`.
+    public static let plugin = PluginRegistry.Reader(spec: spec) { section, context, requirements in
+        try make(section, context, requirements)
+    }
+
+    /// The config the `jsonl` reader accepts; it drives spec checking and the docs.
+    public static let spec = PluginSpec(
+        kind: .reader, type: "jsonl",
+        summary: "Reads JSON Lines (one object per line, LF or CRLF, blank lines skipped), streaming in chunks. The columns are the keys of the first infer_rows objects; a key missing from a row is null, a key not among the columns is ignored; a line that is not a flat object of the columns' types goes to the quarantine.",
+        fields: [
+            ConfigField("path", .path, required: true,
+                        doc: "The JSON Lines file; relative paths resolve against the job file's folder. `-` reads stdin (streamed; its size is unknown, so progress has no ETA)."),
+            ConfigField("columns", .map(.columnType),
+                        doc: "Column types, e.g. { id: int64, zip: string }; a declared column no sampled object has is still read (null where missing). Columns the model or a validator uses as numbers are float64 unless declared; other columns are float64 when the sample holds only numbers, bool when only booleans, else string (numbers and booleans kept as their JSON text)."),
+            ConfigField("infer_rows", .int, default: .int(1000), minimum: 1,
+                        doc: "How many objects name the columns and type the undeclared ones; a later value of another type rejects its row."),
+            ConfigField("max_record_bytes", .int, default: .int(1_048_576), minimum: 1024,
+                        doc: "The longest line accepted; a longer one stops the job."),
+        ],
+        example: "{ type: jsonl, path: data/customers.jsonl }")
+
+    static func make(_ section: ConfigSection, _ context: PluginContext, _ requirements: ReaderRequirements) throws -> JSONLReader {
+        guard let path = section.string("path") else {
+            throw JobSpecError(at: section.location, section.keyPath(of: "path"), "missing required key")
+        }
+        var options = Options()
+        options.inferRows = max(1, section.int("infer_rows") ?? 1000)
+        options.maxRecordBytes = max(1024, section.int("max_record_bytes") ?? 1_048_576)
+        options.columnsKeyPath = section.keyPath(of: "columns")
+        for (name, value) in section.map("columns") ?? [] {
+            guard let typeName = value.stringValue, let type = ColumnType(rawValue: typeName) else {
+                throw JobSpecError(at: section.location(of: "columns"), "\(section.keyPath(of: "columns")).\(name)",
+                                   "'\(value)' is not a column type (\(ConfigType.columnType))",
+                                   hint: NearMiss.hint(for: value.description, among: ColumnType.allCases.map(\.rawValue)))
+            }
+            options.columns.append((name, type))
+        }
+        let opened: OpenedFile
+        do {
+            opened = try OpenedFile.opening(written: path, resolved: context.resolve(path))
+        } catch {
+            throw JobSpecError(at: section.location(of: "path"), section.keyPath(of: "path"), error.message)
+        }
+        let name = StandardStreams.isStream(path) ? StandardStreams.inputName : path
+        return try JSONLReader(opened: opened, sourceName: name, options: options, requirements: requirements,
+                               chunkSize: CSVReader.defaultChunkSize)
+    }
+}

@@ -1,0 +1,264 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ScoreCore
+
+/// A streaming JSON Lines reader: one JSON object per line, read in chunks like `CSVReader`.
+///
+/// The columns are the keys of the first `inferRows` objects (in order of first appearance),
+/// plus declared columns none of them had. A key missing from a row is null there; a key not
+/// among the columns is ignored. A line that cannot become a row (invalid JSON, not an object,
+/// a value of the wrong type, a nested object or list) comes back as a rejection with its
+/// physical line and original text; only problems with the input as a whole (a line over
+/// `max_record_bytes`, I/O) are thrown. A class used by one task at a time, as `BatchReader` requires.
+public final class JSONLReader: BatchReader {
+    /// How the input is typed (the plugin's config, checked).
+    public struct Options: Sendable {
+        /// Declared column types, which win over the sample.
+        public var columns: [(name: String, type: ColumnType)]
+        /// How many objects name the columns and type the undeclared ones (at least 1).
+        public var inferRows: Int
+        /// The longest line accepted, in bytes.
+        public var maxRecordBytes: Int
+        /// The key path of `columns` in the job file, for rejection reasons that say what to change.
+        public var columnsKeyPath: String
+
+        /// Creates options; `inferRows` and `maxRecordBytes` count as at least 1.
+        public init(columns: [(name: String, type: ColumnType)] = [], inferRows: Int = 1000,
+                    maxRecordBytes: Int = 1 << 20, columnsKeyPath: String = "columns") {
+            self.columns = columns
+            self.inferRows = max(1, inferRows)
+            self.maxRecordBytes = max(1, maxRecordBytes)
+            self.columnsKeyPath = columnsKeyPath
+        }
+    }
+
+    /// Why a column has its type, for rejection reasons that say what to change.
+    enum TypeSource {
+        case declared
+        /// A validator (`schema.types`) or a categorical model input needs this exact type.
+        case required
+        case requiredNumeric
+        case inferred
+    }
+
+    /// One line of the input, relative to the kept bytes.
+    enum LineStep {
+        case end
+        case line(start: Int, contentEnd: Int, next: Int)
+    }
+
+    /// The columns of every batch, fixed once the sample is read.
+    public private(set) var schema = Schema([])
+    /// The input's name in messages and the quarantine.
+    public let sourceName: String
+    /// The file's size when opened (nil for stdin), for the progress ETA.
+    public let totalBytes: Int64?
+    /// Bytes consumed: everything before the next unread line.
+    public var bytesRead: Int64 { file.keptOffset }
+
+    let options: Options
+    let file: ChunkedFile
+    private(set) var typeSources: [TypeSource] = []
+    /// Column index by key, for placing an object's members.
+    private(set) var columnIndex: [String: Int] = [:]
+    /// The physical line of the next unread byte.
+    private(set) var nextLine = 1
+
+    /// Opens `path` (`-` for stdin) and reads the sample that names and types the columns.
+    ///
+    /// - Parameters:
+    ///   - path: the file to read.
+    ///   - sourceName: the name for messages and the quarantine; `path` (or `<stdin>`) when nil.
+    ///   - requirements: columns the plan uses as numbers (read as float64 unless declared).
+    /// - Throws: `InputError` when the input cannot be read.
+    public convenience init(path: String, sourceName: String? = nil, options: Options = Options(),
+                            requirements: ReaderRequirements = ReaderRequirements()) throws {
+        try self.init(path: path, sourceName: sourceName, options: options, requirements: requirements,
+                      chunkSize: CSVReader.defaultChunkSize)
+    }
+
+    /// As the public init, with a chosen read size (tests use tiny ones to put chunk boundaries everywhere).
+    convenience init(path: String, sourceName: String?, options: Options, requirements: ReaderRequirements,
+                     chunkSize: Int) throws {
+        let name = sourceName ?? (StandardStreams.isStream(path) ? StandardStreams.inputName : path)
+        let opened: OpenedFile
+        do {
+            opened = try OpenedFile.opening(written: path, resolved: path)
+        } catch {
+            throw InputError(file: name, error.message, transient: SystemErrors.isTransient(error.code))
+        }
+        try self.init(opened: opened, sourceName: name, options: options, requirements: requirements, chunkSize: chunkSize)
+    }
+
+    init(opened: OpenedFile, sourceName: String, options: Options, requirements: ReaderRequirements, chunkSize: Int) throws {
+        self.sourceName = sourceName
+        self.totalBytes = opened.size
+        self.options = options
+        self.file = ChunkedFile(fd: opened.fd, name: sourceName, chunkSize: chunkSize, sequential: opened.isStream)
+        try skipByteOrderMark()
+        try resolveSchema(requirements: requirements)
+    }
+
+    /// Reads up to `maxRows` non-blank lines (at least one); blank lines are skipped and don't
+    /// count. Rejections come back sorted by line. See `BatchReader.next(maxRows:)`.
+    public func next(maxRows: Int) throws -> ReadResult? {
+        let limit = max(1, maxRows)
+        var records = RecordList(reserving: min(limit, 1 << 16))
+        var rejections: [Rejection] = []
+        var builders = schema.fields.map { ColumnBuilder(type: $0.type, reserving: min(limit, 1 << 16)) }
+        var cells = [Cell](repeating: .null, count: schema.fields.count)
+        var rel = 0
+        var line = nextLine
+        var consumed = 0
+        scanning: while consumed < limit {
+            guard case .line(let start, let end, let next) = try scanLine(at: rel, line: line) else { break scanning }
+            defer {
+                rel = next
+                line += 1
+            }
+            let p = file.kept
+            if Self.isBlank(p, from: start, to: end) { continue }
+            consumed += 1
+            let bytes = Array(UnsafeBufferPointer(start: p + start, count: end - start))
+            if let problem = convert(bytes, into: &cells) {
+                rejections.append(Rejection(line: line, stage: "parse", rule: problem.rule, reason: problem.reason, record: bytes))
+                continue
+            }
+            for c in 0 ..< cells.count { builders[c].append(cells[c]) }
+            records.append(start: start, end: end, line: line)
+        }
+        // Nothing below can fail: the reader's position moves only once the batch is built.
+        let columns = zip(schema.fields, builders).map { $1.column(named: $0.name) }
+        let batch = Batch(columns: columns, origins: makeOrigins(file.kept, records: records))
+        file.consume(rel)
+        nextLine = line
+        if consumed == 0 { return nil }
+        return ReadResult(batch: batch, rejections: rejections)
+    }
+
+    // MARK: - Lines
+
+    /// The line at `rel` (relative to the kept bytes), reading more input as needed. The content
+    /// excludes the LF and a CR before it.
+    func scanLine(at rel: Int, line: Int) throws -> LineStep {
+        var searchFrom = rel
+        while true {
+            let p = file.kept, count = file.keptCount
+            if searchFrom < count, let found = memchr(p + searchFrom, 0x0A, count - searchFrom) {
+                let lf = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - p
+                let end = lf > rel && p[lf - 1] == 0x0D ? lf - 1 : lf
+                if end - rel > options.maxRecordBytes { throw lineTooLong(line) }
+                return .line(start: rel, contentEnd: end, next: lf + 1)
+            }
+            if file.atEOF {
+                if rel >= count { return .end }
+                let end = p[count - 1] == 0x0D ? count - 1 : count
+                if end - rel > options.maxRecordBytes { throw lineTooLong(line) }
+                return .line(start: rel, contentEnd: end, next: count)
+            }
+            if count - rel > options.maxRecordBytes { throw lineTooLong(line) }
+            searchFrom = count
+            try file.readMore()
+        }
+    }
+
+    private func lineTooLong(_ line: Int) -> InputError {
+        InputError(file: sourceName, line: line,
+                   "line \(line) is longer than max_record_bytes (\(options.maxRecordBytes) bytes)")
+    }
+
+    /// Spaces, tabs and CRs only.
+    static func isBlank(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        for i in start ..< end where p[i] != 0x20 && p[i] != 0x09 && p[i] != 0x0D { return false }
+        return true
+    }
+
+    /// One copy of the batch's byte range, with each row's offsets into it.
+    private func makeOrigins(_ p: UnsafePointer<UInt8>, records: RecordList) -> RowOrigins {
+        guard records.count > 0 else { return RowOrigins() }
+        let first = records.starts[0]
+        let bytes = Array(UnsafeBufferPointer(start: p + first, count: records.ends[records.count - 1] - first))
+        return RowOrigins(lines: records.lines, recordBytes: bytes, recordStarts: records.starts.map { $0 - first },
+                          recordEnds: records.ends.map { $0 - first })
+    }
+
+    private func skipByteOrderMark() throws {
+        while file.keptCount < 3 && !file.atEOF { try file.readMore() }
+        let p = file.kept
+        if file.keptCount >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { file.consume(3) }
+    }
+
+    // MARK: - Schema
+
+    /// The kinds of value a key had in the sample.
+    struct SeenKinds: OptionSet {
+        let rawValue: UInt8
+        static let number = SeenKinds(rawValue: 1)
+        static let bool = SeenKinds(rawValue: 2)
+        static let string = SeenKinds(rawValue: 4)
+        static let nested = SeenKinds(rawValue: 8)
+    }
+
+    /// Names and types the columns: the sample's keys, then declared columns it lacked; declared
+    /// types win, then the types the plan pins, then float64 for the plan's numeric columns, then
+    /// what the sample holds (only numbers → float64, only booleans → bool, anything else → string).
+    private func resolveSchema(requirements: ReaderRequirements) throws {
+        var names: [String] = []
+        var kinds: [String: SeenKinds] = [:]
+        var rel = 0
+        var line = nextLine
+        var seen = 0
+        while seen < options.inferRows, case .line(let start, let end, let next) = try scanLine(at: rel, line: line) {
+            rel = next
+            line += 1
+            let p = file.kept
+            if Self.isBlank(p, from: start, to: end) { continue }
+            seen += 1
+            // A line that does not parse is left for `next`, which rejects it.
+            guard case .object(let members)? = try? JSONParser.parse(Array(UnsafeBufferPointer(start: p + start, count: end - start)))
+            else { continue }
+            for (key, value) in members {
+                if kinds[key] == nil {
+                    names.append(key)
+                    kinds[key] = []
+                }
+                switch value {
+                case .null: break
+                case .int, .double: kinds[key]!.insert(.number)
+                case .bool: kinds[key]!.insert(.bool)
+                case .string: kinds[key]!.insert(.string)
+                case .array, .object: kinds[key]!.insert(.nested)
+                }
+            }
+        }
+        let declared = Dictionary(options.columns.map { ($0.name, $0.type) }, uniquingKeysWith: { _, last in last })
+        for column in options.columns where kinds[column.name] == nil && !names.contains(column.name) {
+            names.append(column.name)
+        }
+        var fields: [Schema.Field] = []
+        typeSources = []
+        for name in names {
+            if let type = declared[name] {
+                fields.append(.init(name: name, type: type))
+                typeSources.append(.declared)
+            } else if let type = requirements.columnTypes[name] {
+                fields.append(.init(name: name, type: type))
+                typeSources.append(.required)
+            } else if requirements.numericColumns.contains(name) {
+                fields.append(.init(name: name, type: .float64))
+                typeSources.append(.requiredNumeric)
+            } else {
+                let k = kinds[name] ?? []
+                fields.append(.init(name: name, type: k == .number ? .float64 : k == .bool ? .bool : .string))
+                typeSources.append(.inferred)
+            }
+        }
+        schema = Schema(fields)
+        columnIndex = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
