@@ -1,0 +1,212 @@
+/// Reads and decodes one column chunk of a flat column: its dictionary page and data pages (v1 and v2).
+///
+/// Supports UNCOMPRESSED pages, PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY and RLE booleans; anything else
+/// is refused with a `ParquetError` naming the codec or encoding and the column. Page CRCs are checked
+/// when present. Memory is bounded by the one column chunk being read.
+public struct ParquetColumnChunkReader: Sendable {
+    /// Pages claiming more values than this are refused as corrupt rather than expanded.
+    public static let maxValuesPerPage = 1 << 24
+    /// Dictionary-decoded byte arrays over this many bytes in one page are refused rather than built.
+    public static let maxPageOutputBytes = 1 << 30
+
+    private let file: ParquetFile
+    private let column: ParquetColumn
+
+    /// A reader of `column` (from `file.metadata.flatColumns`) in `file`.
+    public init(file: ParquetFile, column: ParquetColumn) {
+        self.file = file
+        self.column = column
+    }
+
+    private func error(_ kind: ParquetError.Kind, _ message: String) -> ParquetError {
+        ParquetError(file: file.name, kind, "column '\(column.name)': \(message)")
+    }
+
+    /// Decodes the column's chunk in row group `rowGroup`.
+    ///
+    /// - Throws: `ParquetError` when the chunk is corrupt or uses a codec or encoding not supported.
+    public func read(rowGroup: Int) throws(ParquetError) -> ParquetColumnData {
+        let groups = file.metadata.rowGroups
+        guard groups.indices.contains(rowGroup), groups[rowGroup].columns.indices.contains(column.index) else {
+            throw error(.corrupt, "no chunk in row group \(rowGroup)")
+        }
+        let chunk = groups[rowGroup].columns[column.index]
+        guard chunk.filePath == nil else { throw error(.unsupported, "data in another file ('\(chunk.filePath!)') is not supported") }
+        guard let meta = chunk.metaData else { throw error(.corrupt, "column chunk without metadata") }
+        guard meta.type == column.type else { throw error(.corrupt, "chunk type \(meta.type) differs from the schema's \(column.type)") }
+        guard meta.type != .int96 else { throw error(.unsupported, "physical type INT96 (legacy timestamps) is not supported") }
+        guard meta.codec == .uncompressed else { throw error(.unsupported, "codec \(meta.codec) is not supported yet") }
+        let rows = groups[rowGroup].numRows
+        guard meta.numValues == rows else { throw error(.corrupt, "chunk holds \(meta.numValues) values for \(rows) rows") }
+        if rows == 0 {
+            // Some writers give empty chunks no valid offsets; there is nothing to read.
+            return ParquetColumnData(values: .empty(column.type, width: Int(column.element.typeLength ?? 0)),
+                                     validity: column.maxDefinitionLevel > 0 ? [] : nil, rowCount: 0)
+        }
+
+        var start = meta.dataPageOffset
+        if let d = meta.dictionaryPageOffset, d > 0, d < start { start = d }
+        guard meta.totalCompressedSize >= 0, meta.totalCompressedSize <= file.size, start >= 4 else {
+            throw error(.corrupt, "chunk byte range \(start)+\(meta.totalCompressedSize) out of range")
+        }
+        let bytes: [UInt8]
+        do { bytes = try file.read(offset: start, count: Int(meta.totalCompressedSize)) } catch {
+            throw self.error(error.kind, error.message)
+        }
+        do {
+            return try decodePages(bytes, total: Int(meta.numValues))
+        } catch {
+            throw self.error(error.isUnsupported ? .unsupported : .corrupt, error.message)
+        }
+    }
+
+    private func decodePages(_ bytes: [UInt8], total: Int) throws(ThriftDecodingError) -> ParquetColumnData {
+        let width = Int(column.element.typeLength ?? 0)
+        var values = ParquetValues.empty(column.type, width: width)
+        var dictionary: ParquetValues?
+        var validity: [Bool]? = column.maxDefinitionLevel > 0 ? [] : nil
+        var seen = 0
+        var position = 0
+        while seen < total {
+            guard position < bytes.count else {
+                throw ThriftDecodingError(message: "chunk ends after \(seen) of \(total) values")
+            }
+            var r = ThriftCompactReader(bytes, range: position ..< bytes.count, maxDepth: 16)
+            let header = try ParquetPageHeader.decode(&r)
+            let body = r.position
+            guard header.compressedSize <= bytes.count - body else {
+                throw ThriftDecodingError(message: "page of \(header.compressedSize) bytes runs past the chunk")
+            }
+            position = body + header.compressedSize
+            let page = body ..< position
+            if let crc = header.crc, UInt32(bitPattern: crc) != ParquetCRC32.checksum(bytes, page) {
+                throw ThriftDecodingError(message: "page CRC mismatch (the page is corrupt)")
+            }
+            switch header.type {
+            case .indexPage:
+                continue
+            case .dictionaryPage:
+                guard dictionary == nil else { throw ThriftDecodingError(message: "a second dictionary page") }
+                guard header.encoding == .plain || header.encoding == .plainDictionary else {
+                    throw ThriftDecodingError(message: "dictionary page encoding \(header.encoding) is not supported", isUnsupported: true)
+                }
+                guard header.numValues <= Self.maxValuesPerPage else {
+                    throw ThriftDecodingError(message: "dictionary of \(header.numValues) entries is over the limit")
+                }
+                var dict = ParquetValues.empty(column.type, width: width)
+                try ParquetPlainDecoder.decode(bytes, range: page, count: header.numValues, into: &dict)
+                dictionary = dict
+            case .dataPage, .dataPageV2:
+                guard header.numValues <= total - seen, header.numValues <= Self.maxValuesPerPage else {
+                    throw ThriftDecodingError(message: "page of \(header.numValues) values exceeds the chunk's remaining \(total - seen)")
+                }
+                var valueStart = page.lowerBound
+                var present = header.numValues
+                if header.type == .dataPageV2 {
+                    let levels = header.definitionLevelsLength + header.repetitionLevelsLength
+                    guard levels <= page.count else { throw ThriftDecodingError(message: "level sections exceed the page") }
+                    guard header.repetitionLevelsLength == 0 else { throw ThriftDecodingError(message: "repetition levels in a flat column") }
+                    if validity != nil {
+                        let range = page.lowerBound ..< page.lowerBound + header.definitionLevelsLength
+                        present = try readLevels(bytes, range: range, count: header.numValues, into: &validity!)
+                    }
+                    valueStart += levels
+                } else if validity != nil {
+                    guard header.definitionLevelEncoding == .rle else {
+                        throw ThriftDecodingError(message: "definition level encoding \(header.definitionLevelEncoding) is not supported", isUnsupported: true)
+                    }
+                    guard page.count >= 4 else { throw ThriftDecodingError(message: "definition levels truncated") }
+                    let p = page.lowerBound
+                    let length = Int(UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24)
+                    guard length <= page.count - 4 else { throw ThriftDecodingError(message: "definition levels exceed the page") }
+                    present = try readLevels(bytes, range: p + 4 ..< p + 4 + length, count: header.numValues, into: &validity!)
+                    valueStart = p + 4 + length
+                }
+                try decodeValues(bytes, range: valueStart ..< page.upperBound, count: present,
+                                 encoding: header.encoding, dictionary: dictionary, into: &values)
+                seen += header.numValues
+            }
+        }
+        guard values.count == (validity?.lazy.filter { $0 }.count ?? total) else {
+            throw ThriftDecodingError(message: "decoded \(values.count) values where the levels promise another count")
+        }
+        return ParquetColumnData(values: values, validity: validity, rowCount: total)
+    }
+
+    /// Appends one validity flag per value; returns how many are present.
+    private func readLevels(_ bytes: [UInt8], range: Range<Int>, count: Int, into validity: inout [Bool]) throws(ThriftDecodingError) -> Int {
+        var decoder = ParquetRLEDecoder(bytes, range: range, bitWidth: 1)
+        var present = 0
+        try decoder.decode(count: count) { (level, n) throws(ThriftDecodingError) in
+            guard level <= 1 else { throw ThriftDecodingError(message: "definition level \(level) above the maximum 1") }
+            validity.append(contentsOf: repeatElement(level == 1, count: n))
+            if level == 1 { present += n }
+        }
+        return present
+    }
+
+    private func decodeValues(_ bytes: [UInt8], range: Range<Int>, count: Int, encoding: ParquetEncoding,
+                              dictionary: ParquetValues?, into values: inout ParquetValues) throws(ThriftDecodingError) {
+        switch encoding {
+        case .plain:
+            try ParquetPlainDecoder.decode(bytes, range: range, count: count, into: &values)
+        case .rle where column.type == .boolean:
+            // RLE booleans: a 4-byte length, then the hybrid with bit width 1.
+            guard range.count >= 4 else { throw ThriftDecodingError(message: "RLE boolean data truncated") }
+            guard case .boolean(var v) = values else { return }
+            values = .int32([])
+            var decoder = ParquetRLEDecoder(bytes, range: range.lowerBound + 4 ..< range.upperBound, bitWidth: 1)
+            try decoder.decode(count: count) { (bit, n) throws(ThriftDecodingError) in
+                v.append(contentsOf: repeatElement(bit == 1, count: n))
+            }
+            values = .boolean(v)
+        case .plainDictionary, .rleDictionary:
+            guard let dictionary else { throw ThriftDecodingError(message: "dictionary-encoded page without a dictionary page") }
+            guard count > 0 else { return }
+            guard !range.isEmpty else { throw ThriftDecodingError(message: "dictionary indices truncated") }
+            let bitWidth = Int(bytes[range.lowerBound])
+            guard bitWidth <= 32 else { throw ThriftDecodingError(message: "dictionary index bit width \(bitWidth)") }
+            var indices: [Int] = []
+            var decoder = ParquetRLEDecoder(bytes, range: range.lowerBound + 1 ..< range.upperBound, bitWidth: bitWidth)
+            let size = dictionary.count
+            try decoder.decode(count: count) { (index, n) throws(ThriftDecodingError) in
+                guard Int(index) < size else { throw ThriftDecodingError(message: "dictionary index \(index) out of \(size) entries") }
+                indices.append(contentsOf: repeatElement(Int(index), count: n))
+            }
+            try Self.gather(dictionary, indices, into: &values)
+        default:
+            throw ThriftDecodingError(message: "encoding \(encoding) is not supported", isUnsupported: true)
+        }
+    }
+
+    private static func gather(_ dictionary: ParquetValues, _ indices: [Int], into values: inout ParquetValues) throws(ThriftDecodingError) {
+        switch (dictionary, values) {
+        case (.boolean(let d), .boolean(var v)): values = .int32([]); v.append(contentsOf: indices.map { d[$0] }); values = .boolean(v)
+        case (.int32(let d), .int32(var v)): values = .boolean([]); v.append(contentsOf: indices.map { d[$0] }); values = .int32(v)
+        case (.int64(let d), .int64(var v)): values = .boolean([]); v.append(contentsOf: indices.map { d[$0] }); values = .int64(v)
+        case (.float(let d), .float(var v)): values = .boolean([]); v.append(contentsOf: indices.map { d[$0] }); values = .float(v)
+        case (.double(let d), .double(var v)): values = .boolean([]); v.append(contentsOf: indices.map { d[$0] }); values = .double(v)
+        case (.byteArray(let d), .byteArray(var v)):
+            try checkOutput(d, indices)
+            values = .boolean([])
+            for i in indices { v.append(d[i]) }
+            values = .byteArray(v)
+        case (.fixedLenByteArray(_, let d), .fixedLenByteArray(let w, var v)):
+            try checkOutput(d, indices)
+            values = .boolean([])
+            for i in indices { v.append(d[i]) }
+            values = .fixedLenByteArray(width: w, v)
+        default:
+            throw ThriftDecodingError(message: "dictionary type differs from the column's")
+        }
+    }
+
+    /// Refuses a page whose dictionary lookups would build more than `maxPageOutputBytes`.
+    private static func checkOutput(_ d: ParquetByteArrays, _ indices: [Int]) throws(ThriftDecodingError) {
+        var total = 0
+        for i in indices {
+            total += d.offsets[i + 1] - d.offsets[i]
+            if total > maxPageOutputBytes { throw ThriftDecodingError(message: "dictionary-decoded page exceeds \(maxPageOutputBytes) bytes") }
+        }
+    }
+}
