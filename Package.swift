@@ -20,6 +20,15 @@ let package = Package(
                        providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4",
                        providers: [.apt(["liblua5.4-dev"])]),
+        // Parquet page codecs. Only ScoreIO imports these.
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", pkgConfig: "snappy",
+                       providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4",
+                       providers: [.apt(["liblz4-dev"])]),
         // The C half of the Lua bridge: everything that can raise a Lua error runs here, inside
         // lua_pcall, so a longjmp never crosses a Swift frame. Only ScoreLua imports it.
         .target(name: "CLuaBridge", dependencies: ["CLua"]),
@@ -28,7 +37,7 @@ let package = Package(
         .target(name: "ScoreJobSpec", dependencies: ["ScoreCore", "CYAML"]),
         .target(name: "ScoreLinalg", dependencies: ["ScoreCore", "CBLAS"]),
         .target(name: "ScoreModels", dependencies: ["ScoreCore", "ScoreLinalg"]),
-        .target(name: "ScoreIO", dependencies: ["ScoreCore"]),
+        .target(name: "ScoreIO", dependencies: ["ScoreCore", "CSnappy", "CZlib", "CZstd", "CLZ4"]),
         .target(name: "ScoreLua", dependencies: ["ScoreCore", "CLua", "CLuaBridge"]),
         .target(name: "ScoreRuntime", dependencies: [
             "ScoreCore", "ScoreJobSpec", "ScoreLinalg", "ScoreModels", "ScoreIO", "ScoreLua",
@@ -42,7 +51,9 @@ let package = Package(
 
         .testTarget(name: "ScoreCoreTests", dependencies: ["ScoreCore"]),
         .testTarget(name: "ScoreJobSpecTests", dependencies: ["ScoreJobSpec", "ScoreCore"]),
-        .testTarget(name: "ScoreIOTests", dependencies: ["ScoreIO", "ScoreCore"]),
+        // The Parquet expectations are read in place through #filePath, not bundled.
+        .testTarget(name: "ScoreIOTests", dependencies: ["ScoreIO", "ScoreCore", "CSnappy", "CZlib", "CZstd", "CLZ4"],
+                    exclude: ["ParquetExpectations"]),
         .testTarget(name: "ScoreLuaTests", dependencies: ["ScoreLua", "ScoreCore"]),
         .testTarget(name: "ScoreModelsTests", dependencies: ["ScoreModels", "ScoreCore", "ScoreLinalg", "ScoreIO"],
                     resources: [.copy("Fixtures")]),

@@ -8,6 +8,7 @@ public enum BuiltinPlugins {
         var r = PluginRegistry()
         r.register(CSVReader.plugin)
         r.register(JSONLReader.plugin)
+        r.register(ParquetReader.plugin)
         r.register(SchemaValidator.plugin)
         r.register(FiniteValidator.plugin)
         r.register(RangeValidator.plugin)

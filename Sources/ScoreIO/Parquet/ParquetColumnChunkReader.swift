@@ -1,7 +1,8 @@
 /// Reads and decodes one column chunk of a flat column: its dictionary page and data pages (v1 and v2).
 ///
-/// Supports UNCOMPRESSED pages, PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY and RLE booleans; anything else
-/// is refused with a `ParquetError` naming the codec or encoding and the column. Page CRCs are checked
+/// Supports UNCOMPRESSED, SNAPPY, GZIP, ZSTD and LZ4_RAW pages (see `ParquetPageDecompressor` for how
+/// sizes are checked), PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, RLE booleans, DELTA_BINARY_PACKED,
+/// DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY and BYTE_STREAM_SPLIT; anything else is refused with a `ParquetError` naming the codec or encoding and the column. Page CRCs are checked
 /// when present. Memory is bounded by the one column chunk being read.
 public struct ParquetColumnChunkReader: Sendable {
     /// Pages claiming more values than this are refused as corrupt rather than expanded.
@@ -35,7 +36,7 @@ public struct ParquetColumnChunkReader: Sendable {
         guard let meta = chunk.metaData else { throw error(.corrupt, "column chunk without metadata") }
         guard meta.type == column.type else { throw error(.corrupt, "chunk type \(meta.type) differs from the schema's \(column.type)") }
         guard meta.type != .int96 else { throw error(.unsupported, "physical type INT96 (legacy timestamps) is not supported") }
-        guard meta.codec == .uncompressed else { throw error(.unsupported, "codec \(meta.codec) is not supported yet") }
+        guard ParquetPageDecompressor.supports(meta.codec) else { throw error(.unsupported, "codec \(meta.codec) is not supported") }
         let rows = groups[rowGroup].numRows
         guard meta.numValues == rows else { throw error(.corrupt, "chunk holds \(meta.numValues) values for \(rows) rows") }
         if rows == 0 {
@@ -54,13 +55,33 @@ public struct ParquetColumnChunkReader: Sendable {
             throw self.error(error.kind, error.message)
         }
         do {
-            return try decodePages(bytes, total: Int(meta.numValues))
+            return try decodePages(bytes, total: Int(meta.numValues), codec: meta.codec)
         } catch {
             throw self.error(error.isUnsupported ? .unsupported : .corrupt, error.message)
         }
     }
 
-    private func decodePages(_ bytes: [UInt8], total: Int) throws(ThriftDecodingError) -> ParquetColumnData {
+    /// The page's body, decompressed: v1 and dictionary pages are compressed whole; a v2 page keeps its
+    /// level sections uncompressed and compresses the values only when `is_compressed`.
+    private func pageBody(_ header: ParquetPageHeader, _ bytes: [UInt8], _ page: Range<Int>,
+                          codec: ParquetCodec) throws(ThriftDecodingError) -> ([UInt8], Range<Int>) {
+        if codec == .uncompressed { return (bytes, page) }
+        if header.type == .dataPageV2 {
+            let levels = header.definitionLevelsLength + header.repetitionLevelsLength
+            guard levels <= page.count, levels <= header.uncompressedSize else {
+                throw ThriftDecodingError(message: "level sections exceed the page")
+            }
+            guard header.isCompressed else { return (bytes, page) }
+            let values = try ParquetPageDecompressor.decompress(codec, bytes, range: page.lowerBound + levels ..< page.upperBound,
+                                                                uncompressedSize: header.uncompressedSize - levels)
+            let body = Array(bytes[page.lowerBound ..< page.lowerBound + levels]) + values
+            return (body, 0 ..< body.count)
+        }
+        let body = try ParquetPageDecompressor.decompress(codec, bytes, range: page, uncompressedSize: header.uncompressedSize)
+        return (body, 0 ..< body.count)
+    }
+
+    private func decodePages(_ chunk: [UInt8], total: Int, codec: ParquetCodec) throws(ThriftDecodingError) -> ParquetColumnData {
         let width = Int(column.element.typeLength ?? 0)
         var values = ParquetValues.empty(column.type, width: width)
         var dictionary: ParquetValues?
@@ -68,20 +89,22 @@ public struct ParquetColumnChunkReader: Sendable {
         var seen = 0
         var position = 0
         while seen < total {
-            guard position < bytes.count else {
+            guard position < chunk.count else {
                 throw ThriftDecodingError(message: "chunk ends after \(seen) of \(total) values")
             }
-            var r = ThriftCompactReader(bytes, range: position ..< bytes.count, maxDepth: 16)
+            var r = ThriftCompactReader(chunk, range: position ..< chunk.count, maxDepth: 16)
             let header = try ParquetPageHeader.decode(&r)
             let body = r.position
-            guard header.compressedSize <= bytes.count - body else {
+            guard header.compressedSize <= chunk.count - body else {
                 throw ThriftDecodingError(message: "page of \(header.compressedSize) bytes runs past the chunk")
             }
             position = body + header.compressedSize
-            let page = body ..< position
-            if let crc = header.crc, UInt32(bitPattern: crc) != ParquetCRC32.checksum(bytes, page) {
+            let stored = body ..< position
+            if let crc = header.crc, UInt32(bitPattern: crc) != ParquetCRC32.checksum(chunk, stored) {
                 throw ThriftDecodingError(message: "page CRC mismatch (the page is corrupt)")
             }
+            if header.type == .indexPage { continue }
+            let (bytes, page) = try pageBody(header, chunk, stored, codec: codec)
             switch header.type {
             case .indexPage:
                 continue
@@ -105,9 +128,11 @@ public struct ParquetColumnChunkReader: Sendable {
                 if header.type == .dataPageV2 {
                     let levels = header.definitionLevelsLength + header.repetitionLevelsLength
                     guard levels <= page.count else { throw ThriftDecodingError(message: "level sections exceed the page") }
-                    guard header.repetitionLevelsLength == 0 else { throw ThriftDecodingError(message: "repetition levels in a flat column") }
+                    // A flat column's repetition levels are all 0 (bit width 0); some writers still store a
+                    // run of them, which precede the definition levels and are skipped.
                     if validity != nil {
-                        let range = page.lowerBound ..< page.lowerBound + header.definitionLevelsLength
+                        let definitions = page.lowerBound + header.repetitionLevelsLength
+                        let range = definitions ..< definitions + header.definitionLevelsLength
                         present = try readLevels(bytes, range: range, count: header.numValues, into: &validity!)
                     }
                     valueStart += levels
@@ -174,8 +199,45 @@ public struct ParquetColumnChunkReader: Sendable {
                 indices.append(contentsOf: repeatElement(Int(index), count: n))
             }
             try Self.gather(dictionary, indices, into: &values)
+        case .deltaBinaryPacked where column.type == .int32 || column.type == .int64:
+            let isInt32 = column.type == .int32
+            let decoded = try ParquetDeltaDecoder.binaryPacked(bytes, range: range, count: count, maxBitWidth: isInt32 ? 32 : 64).values
+            switch values {
+            case .int32(var v): values = .boolean([]); v.append(contentsOf: decoded.lazy.map { Int32(truncatingIfNeeded: $0) }); values = .int32(v)
+            case .int64(var v): values = .boolean([]); v.append(contentsOf: decoded); values = .int64(v)
+            default: break
+            }
+        case .deltaLengthByteArray where column.type == .byteArray:
+            guard case .byteArray(var v) = values else { return }
+            values = .boolean([])
+            try ParquetDeltaDecoder.lengthByteArray(bytes, range: range, count: count, into: &v)
+            values = .byteArray(v)
+        case .deltaByteArray where column.type == .byteArray || column.type == .fixedLenByteArray:
+            switch values {
+            case .byteArray(var v):
+                values = .boolean([])
+                try ParquetDeltaDecoder.byteArray(bytes, range: range, count: count, maxOutputBytes: Self.maxPageOutputBytes, into: &v)
+                values = .byteArray(v)
+            case .fixedLenByteArray(let w, var v):
+                values = .boolean([])
+                try ParquetDeltaDecoder.byteArray(bytes, range: range, count: count, width: w,
+                                                  maxOutputBytes: Self.maxPageOutputBytes, into: &v)
+                values = .fixedLenByteArray(width: w, v)
+            default: break
+            }
+        case .byteStreamSplit where column.type != .boolean && column.type != .byteArray:
+            let width: Int
+            switch column.type {
+            case .int32, .float: width = 4
+            case .int64, .double: width = 8
+            default: width = Int(column.element.typeLength ?? 0)
+            }
+            guard width > 0 else { throw ThriftDecodingError(message: "BYTE_STREAM_SPLIT without a positive type_length") }
+            // Reassembled, the values are laid out exactly as PLAIN stores them.
+            let plain = try ParquetDeltaDecoder.byteStreamSplit(bytes, range: range, count: count, width: width)
+            try ParquetPlainDecoder.decode(plain, range: 0 ..< plain.count, count: count, into: &values)
         default:
-            throw ThriftDecodingError(message: "encoding \(encoding) is not supported", isUnsupported: true)
+            throw ThriftDecodingError(message: "encoding \(encoding) is not supported for \(column.type)", isUnsupported: true)
         }
     }
 

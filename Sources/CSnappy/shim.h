@@ -1,0 +1,2 @@
+// Only ScoreIO imports this (Parquet page decompression).
+#include <snappy-c.h>
