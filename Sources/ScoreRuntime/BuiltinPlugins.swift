@@ -20,6 +20,7 @@ public enum BuiltinPlugins {
         r.register(LightGBMFormat.plugin)
         r.register(CSVWriter.plugin)
         r.register(JSONLWriter.plugin)
+        r.register(ParquetWriter.plugin(createdBy: "batchscore \(BatchScoreVersion.current)"))
         return r
     }
 }

@@ -1,0 +1,54 @@
+import ScoreCore
+
+/// The `parquet` writer's config declaration and factory.
+extension ParquetWriter {
+    /// The writer plugin, stamping `createdBy` (`batchscore 0.1.0`) into each file's footer.
+    public static func plugin(createdBy: String) -> PluginRegistry.Writer {
+        PluginRegistry.Writer(spec: spec) { section, context, schema in
+            try make(section, context, schema, createdBy: createdBy)
+        }
+    }
+
+    /// The config the `parquet` writer accepts; it drives spec checking and the docs.
+    public static let spec = PluginSpec(
+        kind: .writer, type: "parquet",
+        summary: "Writes a Parquet file atomically: one nullable column per output field (INT64, DOUBLE, BOOLEAN, UTF-8 strings), numbers PLAIN, strings dictionary-encoded, with min / max / null-count statistics.",
+        fields: [
+            ConfigField("path", .path, required: true,
+                        doc: "The output file; relative paths resolve against the job file's folder. Missing folders are created. `-` (stdout) is not supported."),
+            ConfigField("compression", .choice(["snappy", "zstd", "gzip", "none"]), default: .string("snappy"),
+                        doc: "The page codec."),
+            ConfigField("row_group_rows", .int, default: .int(131_072), minimum: 1, maximum: 1e9,
+                        doc: "Rows per row group; the writer holds one row group in memory."),
+        ],
+        example: "{ type: parquet, path: out/predictions.parquet, compression: zstd }")
+
+    /// The codec a `compression` value names.
+    static func codec(_ name: String) -> ParquetCodec? {
+        switch name {
+        case "snappy": .snappy
+        case "zstd": .zstd
+        case "gzip": .gzip
+        case "none": .uncompressed
+        default: nil
+        }
+    }
+
+    static func make(_ section: ConfigSection, _ context: PluginContext, _ schema: Schema,
+                     createdBy: String) throws -> ParquetWriter {
+        guard let path = section.string("path") else {
+            throw JobSpecError(at: section.location, section.keyPath(of: "path"), "missing required key")
+        }
+        if StandardStreams.isStream(path) {
+            throw JobSpecError(at: section.location(of: "path"), section.keyPath(of: "path"),
+                               "the parquet writer cannot stream to stdout (a Parquet file ends with its footer); use a file path")
+        }
+        let name = section.string("compression") ?? "snappy"
+        guard let codec = codec(name) else {
+            throw JobSpecError(at: section.location(of: "compression"), section.keyPath(of: "compression"),
+                               "unknown codec '\(name)' (snappy, zstd, gzip or none)")
+        }
+        let options = Options(codec: codec, rowGroupRows: section.int("row_group_rows") ?? 131_072, createdBy: createdBy)
+        return try ParquetWriter(path: context.resolve(path), schema: schema, options: options)
+    }
+}

@@ -1,0 +1,155 @@
+import ScoreCore
+
+/// Writes batches as a Parquet file: one flat, nullable column per output field (int64 → INT64,
+/// float64 → DOUBLE, bool → BOOLEAN, string → BYTE_ARRAY / STRING), numbers and booleans PLAIN,
+/// strings dictionary-encoded (PLAIN when a row group's dictionary outgrows its limits), with
+/// min / max / null-count statistics.
+///
+/// Rows are buffered column by column until a row group is full (`rowGroupRows`), then encoded,
+/// compressed and appended with one write, so memory is bounded by one row group. The file is
+/// atomic like every output: nothing is at the path until `commit`. A class used by one task at a time.
+/// A failed write leaves the writer unusable (every later call throws) rather than risk a row
+/// group written twice; the job then fails and `abort` removes the temporary file.
+public final class ParquetWriter: BatchWriter {
+    /// How the file is laid out.
+    public struct Options: Sendable {
+        /// The page codec: SNAPPY, GZIP, ZSTD or UNCOMPRESSED.
+        public var codec: ParquetCodec
+        /// Rows per row group (at least 1).
+        public var rowGroupRows: Int
+        /// Rows per data page (at least 1).
+        public var pageRows: Int
+        /// A row group's string dictionary is abandoned (PLAIN used) past this many distinct values...
+        public var maxDictionaryEntries: Int
+        /// ... or past this many bytes of distinct values.
+        public var maxDictionaryBytes: Int
+        /// The footer's `created_by` (`batchscore 0.1.0`).
+        public var createdBy: String
+
+        /// Options with the defaults of the `parquet` writer plugin.
+        public init(codec: ParquetCodec = .snappy, rowGroupRows: Int = 131_072, pageRows: Int = 32_768,
+                    maxDictionaryEntries: Int = 65_536, maxDictionaryBytes: Int = 1 << 20,
+                    createdBy: String = "batchscore") {
+            self.codec = codec
+            self.rowGroupRows = max(1, rowGroupRows)
+            self.pageRows = max(1, pageRows)
+            self.maxDictionaryEntries = maxDictionaryEntries
+            self.maxDictionaryBytes = maxDictionaryBytes
+            self.createdBy = createdBy
+        }
+    }
+
+    /// The columns written, in order; a batch must have each of them (extra columns are ignored).
+    public let schema: Schema
+    /// The layout options.
+    public let options: Options
+    private let file: AtomicOutputFile
+    private var columns: [ParquetColumnBuffer]
+    private var rowGroups: [ParquetWrittenRowGroup] = []
+    private var finished = false
+    private var failed = false
+    /// Reused between row groups so steady state does not allocate.
+    private var buffer: [UInt8] = []
+
+    /// The final path.
+    public var path: String { file.path }
+
+    /// Opens the temporary file beside `path` and writes the leading magic.
+    /// - Throws: `OutputError` when it cannot be created.
+    public init(path: String, schema: Schema, options: Options = Options()) throws {
+        self.schema = schema
+        self.options = options
+        file = try AtomicOutputFile(path: path)
+        columns = schema.fields.map {
+            ParquetColumnBuffer(name: $0.name, type: $0.type, maxDictionaryEntries: options.maxDictionaryEntries,
+                                maxDictionaryBytes: options.maxDictionaryBytes)
+        }
+        try file.write(Self.magic)
+    }
+
+    static let magic: [UInt8] = Array("PAR1".utf8)
+
+    /// Buffers `batch`'s rows, writing each row group as it fills.
+    /// - Throws: `OutputError` when `batch` lacks a schema column (or has it with another type) or a write fails.
+    public func write(_ batch: Batch) throws {
+        try checkUsable()
+        let source = try schema.fields.map { field -> Column in
+            guard let column = batch.column(named: field.name) else {
+                throw OutputError(file: file.path, "the batch has no column '\(field.name)'")
+            }
+            guard column.type == field.type else {
+                throw OutputError(file: file.path, "column '\(field.name)' is \(column.type) in the batch but \(field.type) in the output schema")
+            }
+            return column
+        }
+        var row = 0
+        while row < batch.rowCount {
+            let room = options.rowGroupRows - (columns.first?.rowCount ?? 0)
+            let end = min(batch.rowCount, row + max(room, 1))
+            for c in columns.indices { columns[c].append(source[c], rows: row ..< end) }
+            row = end
+            if let first = columns.first, first.rowCount >= options.rowGroupRows { try flushRowGroup() }
+        }
+    }
+
+    private func checkUsable() throws {
+        if failed { throw OutputError(file: file.path, "an earlier write failed; the output cannot be continued") }
+        if finished { throw OutputError(file: file.path, "write after commit") }
+    }
+
+    /// Encodes the buffered rows as one row group and appends it with one write.
+    private func flushRowGroup() throws {
+        guard let rows = columns.first?.rowCount, rows > 0 else { return }
+        let base = file.offset
+        buffer.removeAll(keepingCapacity: true)
+        var chunks: [ParquetWrittenChunk] = []
+        let encoder = ParquetChunkEncoder(codec: options.codec, pageRows: options.pageRows)
+        do {
+            for column in columns { chunks.append(try encoder.encode(column, base: base, to: &buffer)) }
+            try file.write(buffer)
+        } catch let error as ThriftDecodingError {
+            failed = true
+            throw OutputError(file: file.path, "cannot encode a row group: \(error.message)")
+        } catch {
+            failed = true
+            throw error
+        }
+        rowGroups.append(ParquetWrittenRowGroup(chunks: chunks, numRows: Int64(rows), fileOffset: base))
+        for c in columns.indices { columns[c].reset() }
+    }
+
+    /// Writes the last row group and the footer, then makes the file durable (not yet visible).
+    public func prepare() throws {
+        if !finished {
+            try checkUsable()
+            do {
+                try flushRowGroup()
+                var tail = ParquetFooterEncoder.encode(schema: schema, rowGroups: rowGroups, createdBy: options.createdBy)
+                ParquetEncoder.appendLittleEndian(UInt32(tail.count), to: &tail)
+                tail.append(contentsOf: Self.magic)
+                try file.write(tail)
+            } catch {
+                failed = true
+                throw error
+            }
+            finished = true
+        }
+        try file.prepare()
+    }
+
+    /// Moves the file to its path (preparing first if needed).
+    public func commit() throws {
+        try prepare()
+        try file.publish()
+    }
+
+    /// Deletes the temporary file; the final path is never touched.
+    public func abort() {
+        file.abort()
+    }
+
+    /// Rows written to the file plus rows buffered.
+    public var rowCount: Int {
+        rowGroups.reduce(0) { $0 + Int($1.numRows) } + (columns.first?.rowCount ?? 0)
+    }
+}
