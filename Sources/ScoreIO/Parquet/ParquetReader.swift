@@ -1,3 +1,4 @@
+import Dispatch
 import ScoreCore
 
 /// A streaming Parquet reader over one file or several with the same columns, read in order.
@@ -137,20 +138,30 @@ public final class ParquetReader: BatchReader {
     }
 
     /// Decodes the next row group of the current file; the cursor moves only when all columns decode.
+    /// Columns are independent (each reads its own byte range with pread), so they decode in parallel.
     private func decodeNextGroup() throws {
         var c = current!
         let g = c.nextGroup
         let rows = Int(c.file.metadata.rowGroups[g].numRows)
-        var columns: [Column] = []
-        for (reader, p) in zip(c.readers, projection) {
-            let data = try reader.read(rowGroup: g)
-            guard data.rowCount == rows else {
-                throw ParquetError(file: c.file.name, .corrupt, "column '\(p.mapping.column.name)': \(data.rowCount) rows in row group \(g) of \(rows)")
-            }
-            do { columns.append(try p.mapping.makeColumn(data, as: p.type)) } catch {
-                throw ParquetError(file: c.file.name, error.kind, error.message)
+        let file = c.file, readers = c.readers, projected = projection
+        var results = [Result<Column, ParquetError>?](repeating: nil, count: readers.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let slots = buffer  // each iteration writes only its own index
+            DispatchQueue.concurrentPerform(iterations: readers.count) { i in
+                slots[i] = Result { () throws(ParquetError) -> Column in
+                    let p = projected[i]
+                    let data = try readers[i].read(rowGroup: g)
+                    guard data.rowCount == rows else {
+                        throw ParquetError(file: file.name, .corrupt, "column '\(p.mapping.column.name)': \(data.rowCount) rows in row group \(g) of \(rows)")
+                    }
+                    do throws(ParquetError) { return try p.mapping.makeColumn(data, as: p.type) } catch {
+                        throw ParquetError(file: file.name, error.kind, error.message)
+                    }
+                }
             }
         }
+        var columns: [Column] = []
+        for result in results { columns.append(try result!.get()) }
         c.rowsBefore += c.groupRows
         c.group = columns
         c.groupRows = rows
