@@ -27,9 +27,7 @@ extension CSVReader {
         example: "{ type: csv, path: data/customers.csv }")
 
     static func make(_ section: ConfigSection, _ context: PluginContext, _ requirements: ReaderRequirements) throws -> CSVReader {
-        guard let path = section.string("path") else {
-            throw JobSpecError(at: section.location, section.keyPath(of: "path"), "missing required key")
-        }
+        let path = try ReaderConfig.path(section)
         var options = Options()
         options.delimiter = try delimiter(section)
         options.header = section.bool("header") ?? true
@@ -37,21 +35,8 @@ extension CSVReader {
         options.maxRecordBytes = max(1024, section.int("max_record_bytes") ?? 1_048_576)
         options.columnsLocation = section.location(of: "columns")
         options.columnsKeyPath = section.keyPath(of: "columns")
-        for (name, value) in section.map("columns") ?? [] {
-            guard let typeName = value.stringValue, let type = ColumnType(rawValue: typeName) else {
-                throw JobSpecError(at: section.location(of: "columns"), "\(section.keyPath(of: "columns")).\(name)",
-                                   "'\(value)' is not a column type (\(ConfigType.columnType))",
-                                   hint: NearMiss.hint(for: value.description, among: ColumnType.allCases.map(\.rawValue)))
-            }
-            options.columns.append((name, type))
-        }
-        let opened: OpenedFile
-        do {
-            opened = try OpenedFile.opening(written: path, resolved: context.resolve(path))
-        } catch {
-            throw JobSpecError(at: section.location(of: "path"), section.keyPath(of: "path"), error.message)
-        }
-        let name = StandardStreams.isStream(path) ? StandardStreams.inputName : path
+        options.columns = try ReaderConfig.declaredColumns(section)
+        let (opened, name) = try ReaderConfig.open(section, path: path, context: context)
         return try CSVReader(opened: opened, sourceName: name, options: options, requirements: requirements,
                              chunkSize: defaultChunkSize)
     }

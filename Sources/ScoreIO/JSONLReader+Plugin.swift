@@ -24,28 +24,13 @@ extension JSONLReader {
         example: "{ type: jsonl, path: data/customers.jsonl }")
 
     static func make(_ section: ConfigSection, _ context: PluginContext, _ requirements: ReaderRequirements) throws -> JSONLReader {
-        guard let path = section.string("path") else {
-            throw JobSpecError(at: section.location, section.keyPath(of: "path"), "missing required key")
-        }
+        let path = try ReaderConfig.path(section)
         var options = Options()
         options.inferRows = max(1, section.int("infer_rows") ?? 1000)
         options.maxRecordBytes = max(1024, section.int("max_record_bytes") ?? 1_048_576)
         options.columnsKeyPath = section.keyPath(of: "columns")
-        for (name, value) in section.map("columns") ?? [] {
-            guard let typeName = value.stringValue, let type = ColumnType(rawValue: typeName) else {
-                throw JobSpecError(at: section.location(of: "columns"), "\(section.keyPath(of: "columns")).\(name)",
-                                   "'\(value)' is not a column type (\(ConfigType.columnType))",
-                                   hint: NearMiss.hint(for: value.description, among: ColumnType.allCases.map(\.rawValue)))
-            }
-            options.columns.append((name, type))
-        }
-        let opened: OpenedFile
-        do {
-            opened = try OpenedFile.opening(written: path, resolved: context.resolve(path))
-        } catch {
-            throw JobSpecError(at: section.location(of: "path"), section.keyPath(of: "path"), error.message)
-        }
-        let name = StandardStreams.isStream(path) ? StandardStreams.inputName : path
+        options.columns = try ReaderConfig.declaredColumns(section)
+        let (opened, name) = try ReaderConfig.open(section, path: path, context: context)
         return try JSONLReader(opened: opened, sourceName: name, options: options, requirements: requirements,
                                chunkSize: CSVReader.defaultChunkSize)
     }

@@ -85,13 +85,7 @@ public final class JSONLReader: BatchReader {
     /// As the public init, with a chosen read size (tests use tiny ones to put chunk boundaries everywhere).
     convenience init(path: String, sourceName: String?, options: Options, requirements: ReaderRequirements,
                      chunkSize: Int) throws {
-        let name = sourceName ?? (StandardStreams.isStream(path) ? StandardStreams.inputName : path)
-        let opened: OpenedFile
-        do {
-            opened = try OpenedFile.opening(written: path, resolved: path)
-        } catch {
-            throw InputError(file: name, error.message, transient: SystemErrors.isTransient(error.code))
-        }
+        let (opened, name) = try ReaderConfig.open(path: path, sourceName: sourceName)
         try self.init(opened: opened, sourceName: name, options: options, requirements: requirements, chunkSize: chunkSize)
     }
 
