@@ -34,6 +34,25 @@ def timings(time_dir, tool):
             "all_seconds": [r[0] for r in runs]}
 
 
+def load_timings(time_dir, tools):
+    """Timings for each tool; the second value is False when one has no reports or a failed run."""
+    ok = True
+    t = {tool: timings(time_dir, tool) for tool in tools}
+    for tool, r in t.items():
+        if r is None:
+            print(f"missing: no time -v reports for {tool}")
+            ok = False
+        elif r["failed"]:
+            print(f"FAIL: {r['failed']} run(s) of {tool} exited non-zero")
+            ok = False
+    return t, ok
+
+
+def met(ratio, target):
+    """The table's "met?" cell."""
+    return "yes" if ratio is not None and ratio >= target else "NO"
+
+
 def check_outputs(rows, a_path, b_path, tolerance, names=("batchscore", "seed")):
     """Both CSVs have `rows` rows, the same `prediction` values and max |Δ confidence| < tolerance.
     Prints one line per check; returns True when all pass."""

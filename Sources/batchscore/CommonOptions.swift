@@ -15,22 +15,30 @@ struct JobOptions: ParsableArguments {
         valueName: "key.path=value"))
     var overrides: [String] = []
 
+    @OptionGroup var log: LogOptions
+
+    func makeLogger(redact: Redactor) -> Logger { log.makeLogger(redact: redact) }
+
+    /// Loads and checks the job spec (pure: only the job file is read).
+    func loadSpec() throws -> JobSpec {
+        try JobSpecLoader.load(path: job, registry: BuiltinPlugins.registry, overrides: overrides)
+    }
+}
+
+/// `--log-format` and `--log-level`, shared by every command that runs a job.
+struct LogOptions: ParsableArguments {
     @Option(help: "Log format on stderr: text, or json (one JSON object per line).")
     var logFormat: LogFormatOption = .text
 
     @Option(help: "The least severe log level shown.")
     var logLevel: LogLevelOption = .info
 
+    /// A logger writing to stderr in the chosen format, with values from `${VAR}` scrubbed.
     func makeLogger(redact: Redactor) -> Logger {
         let format = logFormat.value, level = logLevel.value
         return Logger(label: "batchscore") { label in
             StructuredLogHandler(label: label, format: format, level: level, redact: redact)
         }
-    }
-
-    /// Loads and checks the job spec (pure: only the job file is read).
-    func loadSpec() throws -> JobSpec {
-        try JobSpecLoader.load(path: job, registry: BuiltinPlugins.registry, overrides: overrides)
     }
 }
 

@@ -27,11 +27,7 @@ struct PipeCommand: ParsableCommand {
         valueName: "key.path=value"))
     var overrides: [String] = []
 
-    @Option(help: "Log format on stderr: text, or json (one JSON object per line).")
-    var logFormat: LogFormatOption = .text
-
-    @Option(help: "The least severe log level shown.")
-    var logLevel: LogLevelOption = .info
+    @OptionGroup var log: LogOptions
 
     @Option(help: "Progress on stderr: auto is a bar on a terminal and a plain line every 5 s otherwise.")
     var progress: ProgressMode = .auto
@@ -43,8 +39,7 @@ struct PipeCommand: ParsableCommand {
         var options = JobOptions()
         options.job = job
         options.overrides = overrides
-        options.logFormat = logFormat
-        options.logLevel = logLevel
+        options.log = log
         let spec: JobSpec
         do {
             // The job as written says where its quarantine goes (beside its own output); keep that

@@ -15,7 +15,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import check_outputs, timings  # noqa: E402  (bench/common.py)
+from common import check_outputs, load_timings, met  # noqa: E402  (bench/common.py)
 
 TARGET = 1.5           # speed ratio the issue asks for, every scenario
 RSS_TARGET = 2.0       # "a fraction of its peak RSS", read as: at most half of ort.py's
@@ -56,24 +56,12 @@ def main():
     ap.add_argument("--markdown", help="also write the table as Markdown to this file")
     a = ap.parse_args()
     n, d = a.rows, a.out_dir
-    ok = True
-
-    t = {tool: timings(d, tool) for tool in
-         ["bs-linear", "bs-xgb", "bs-lgbm", "bs-hgb", "ort-hgb", "bs-mlp", "ort-mlp"]}
-    for tool, r in t.items():
-        if r is None:
-            print(f"missing: no time -v reports for {tool}")
-            ok = False
-        elif r["failed"]:
-            print(f"FAIL: {r['failed']} run(s) of {tool} exited non-zero")
-            ok = False
+    t, ok = load_timings(d, ["bs-linear", "bs-xgb", "bs-lgbm", "bs-hgb", "ort-hgb", "bs-mlp", "ort-mlp"])
     py = json.load(open(os.path.join(d, "predict_alone.json")))
 
     # (scenario, tool, seconds, rows/s, rss, ratio, target, met)
     table = []
 
-    def met(x, target):
-        return "yes" if x is not None and x >= target else "NO"
 
     # 1. predict alone
     lin = t["bs-linear"]

@@ -20,7 +20,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import check_outputs, timings  # noqa: E402  (bench/common.py)
+from common import check_outputs, load_timings, met  # noqa: E402  (bench/common.py)
 
 TARGET = 1.5             # issue 5: Parquet -> Parquet at least 1.5x arrow_parquet.py's throughput
 PROJECTION_TARGET = 1.5  # "clearly less": reading all 20 columns takes >= 1.5x as long as reading 4
@@ -57,19 +57,7 @@ def main():
     ap.add_argument("--markdown", help="also write the table as Markdown to this file")
     a = ap.parse_args()
     n, d = a.rows, a.out_dir
-    ok = True
-
-    t = {tool: timings(d, tool) for tool in ["batchscore", "arrow", "bs-select4", "bs-all20"]}
-    for tool, r in t.items():
-        if r is None:
-            print(f"missing: no time -v reports for {tool}")
-            ok = False
-        elif r["failed"]:
-            print(f"FAIL: {r['failed']} run(s) of {tool} exited non-zero")
-            ok = False
-
-    def met(x, target):
-        return "yes" if x is not None and x >= target else "NO"
+    t, ok = load_timings(d, ["batchscore", "arrow", "bs-select4", "bs-all20"])
 
     # (scenario, tool, seconds, rows/s, rss, ratio, target, met)
     table = []
