@@ -35,9 +35,18 @@ public struct Column: Sendable, Equatable {
     /// The column's name, as in the input header or the job spec.
     public var name: String
     /// The values; a null row holds a placeholder, so check `isNull` before reading it.
-    public var data: ColumnData
+    public var data: ColumnData {
+        didSet { sourceText = nil }
+    }
     /// Null rows; `nil` when the column has none (the common case, checked once per batch).
-    public var nulls: NullBitmap?
+    public var nulls: NullBitmap? {
+        didSet { sourceText = nil }
+    }
+    /// The text each value was parsed from, when the column came from a text format (a CSV's
+    /// numeric columns). A CSV writer writes it instead of reformatting the value, so input
+    /// columns pass through byte for byte (`1.50` stays `1.50`) and formatting costs nothing.
+    /// Dropped whenever `data` or `nulls` change; `gather` keeps it in step.
+    public var sourceText: StringColumn?
 
     /// Creates a column; a bitmap with no nulls is dropped so `nulls == nil` stays the fast path.
     public init(name: String, data: ColumnData, nulls: NullBitmap? = nil) {
@@ -85,6 +94,14 @@ public struct Column: Sendable, Equatable {
         case .string(let v): data = .string(v.gather(indices))
         case .bool(let v): data = .bool(indices.map { v[$0] })
         }
-        return Column(name: name, data: data, nulls: nulls?.gather(indices))
+        var gathered = Column(name: name, data: data, nulls: nulls?.gather(indices))
+        gathered.sourceText = sourceText?.gather(indices)
+        return gathered
+    }
+
+    /// Columns are equal when their names, values and nulls are; `sourceText` is a formatting
+    /// shortcut, not part of the value.
+    public static func == (a: Column, b: Column) -> Bool {
+        a.name == b.name && a.data == b.data && a.nulls == b.nulls
     }
 }

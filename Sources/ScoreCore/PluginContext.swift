@@ -5,6 +5,9 @@ public struct PluginContext: Sendable {
     public var baseDirectory: String
     /// The job's seed (`runtime.seed`) for anything random, such as `math.random` in Lua hooks.
     public var seed: UInt64
+    /// Set when the run continues a checkpoint: writers keep the temporary file a killed run left
+    /// (the runtime then calls `BatchWriter.resume`) instead of starting it afresh.
+    public var resuming = false
 
     public init(jobFile: String, baseDirectory: String, seed: UInt64 = 0) {
         self.jobFile = jobFile

@@ -12,6 +12,25 @@ public protocol BatchReader: AnyObject {
     /// cannot be parsed is returned as a rejection, never thrown. A failed call (an I/O error)
     /// leaves the reader where it was, so the runtime can retry it.
     func next(maxRows: Int) throws -> ReadResult?
+    /// The next unit of at most `maxRows` records, for a worker to parse, or nil at the end.
+    /// Readers that can split their input cut it here and parse in `ReadUnit.parse`; the default
+    /// parses at once with `next`. Same failure rules as `next`.
+    func nextUnit(maxRows: Int) throws -> ReadUnit?
+    /// Moves to `position` (from a unit's `end`) to resume there. Returns false when the reader
+    /// cannot seek; the runtime then reads and discards the records before the position.
+    func seek(to position: InputPosition) throws -> Bool
+    /// The files read, for the checkpoint's input identity (size and mtime); empty for a stream.
+    var inputPaths: [String] { get }
+}
+
+extension BatchReader {
+    public func nextUnit(maxRows: Int) throws -> ReadUnit? {
+        try next(maxRows: maxRows).map { ReadUnit.parsed($0, end: nil) }
+    }
+
+    public func seek(to position: InputPosition) throws -> Bool { false }
+
+    public var inputPaths: [String] { [] }
 }
 
 /// One batch from a reader plus the records that failed to parse.
@@ -41,14 +60,19 @@ public protocol RowValidator: Sendable {
     /// Rejects the rows of `batch` that fail the rule. Throws only to stop the job (a Lua hook with
     /// `on_error: fail`), never for a bad row.
     func validate(_ batch: Batch, verdicts: inout RowVerdicts) throws
+    /// The validator for one more worker: itself when it holds no per-call state (the default);
+    /// a copy with its own Lua state for a hook.
+    func forWorker() throws -> any RowValidator
 }
 
 extension RowValidator {
     public var requiredTypes: [String: ColumnType] { [:] }
+    public func forWorker() throws -> any RowValidator { self }
 }
 
 extension FeatureStep {
     public var requiredTypes: [String: ColumnType] { [:] }
+    public func forWorker() throws -> any FeatureStep { self }
 }
 
 /// Adds or replaces columns; may reject rows. (Lua feature hooks arrive in a later issue.)
@@ -63,6 +87,9 @@ public protocol FeatureStep: Sendable {
     var outputs: Schema { get }
     /// Returns `batch` with the step's columns; rows it cannot compute are rejected in `verdicts`.
     func apply(_ batch: Batch, verdicts: inout RowVerdicts) throws -> Batch
+    /// The step for one more worker: itself when it holds no per-call state (the default); a
+    /// copy with its own Lua state for a hook.
+    func forWorker() throws -> any FeatureStep
 }
 
 /// A class label as the model's training data had it.
@@ -170,4 +197,31 @@ public protocol BatchWriter: AnyObject {
     func commit() throws
     /// Removes everything written; the final path is left untouched.
     func abort()
+    /// Formats batches for this writer on the workers (the default hands batches over as they are).
+    var encoder: any BatchEncoder { get }
+    /// Appends a batch its `encoder` made. Same failure rule as `write(_:)`.
+    func write(encoded: EncodedBatch) throws
+    /// Makes what was written durable and says how to continue it; nil when the writer cannot
+    /// resume at this point (rows buffered for a row group, or a stream).
+    func checkpoint() throws -> WriterCheckpoint?
+    /// Continues the output a checkpoint describes; called once, before any write, on a writer
+    /// made with `PluginContext.resuming`. Throws when that output is gone or shorter.
+    func resume(from checkpoint: WriterCheckpoint) throws
+}
+
+extension BatchWriter {
+    public var encoder: any BatchEncoder { DeferredEncoder() }
+
+    public func write(encoded: EncodedBatch) throws {
+        guard let batch = encoded.batch else {
+            throw OutputError(file: "output", "internal error: this writer formats its own batches")
+        }
+        try write(batch)
+    }
+
+    public func checkpoint() throws -> WriterCheckpoint? { nil }
+
+    public func resume(from checkpoint: WriterCheckpoint) throws {
+        throw OutputError(file: "output", "this writer cannot resume a run")
+    }
 }

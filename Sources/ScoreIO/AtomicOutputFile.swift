@@ -31,19 +31,82 @@ public final class AtomicOutputFile {
     public private(set) var offset: Int64 = 0
     private var state: State
 
-    /// Creates the folder if missing and opens the temporary file (replacing a stale one from a crashed run).
+    /// Creates the folder if missing and opens the temporary file: a stale one from a crashed run
+    /// is emptied, or kept when `keepExisting` (a resumed run, which then calls `resume(at:)`).
     /// - Throws: `OutputError` when the folder or file cannot be created.
-    public init(path: String) throws {
+    public init(path: String, keepExisting: Bool = false) throws {
         self.path = path
-        let (folder, name) = Self.split(path)
-        temporaryPath = (folder.isEmpty ? "" : folder + "/") + "." + name + ".batchscore-tmp"
+        let folder = Self.split(path).folder
+        temporaryPath = Self.temporaryPath(for: path)
         if !folder.isEmpty { try Self.makeFolders(folder, for: path) }
-        let fd = temporaryPath.withCString { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        let fd = temporaryPath.withCString { open($0, O_WRONLY | O_CREAT | (keepExisting ? 0 : O_TRUNC) | O_CLOEXEC, 0o644) }
         if fd < 0 { throw Self.error(path, "cannot create \(temporaryPath)", errno) }
         state = .open(fd)
     }
 
-    deinit { abort() }
+    /// Set once `sync` made the bytes durable for a checkpoint: an abandoned file (a stopped
+    /// run) then stays for `--resume`; `abort` still removes it.
+    private var keepIfAbandoned = false
+
+    deinit {
+        if keepIfAbandoned, case .open(let fd) = state {
+            close(fd)
+        } else if !keepIfAbandoned {
+            abort()
+        }
+    }
+
+    /// Continues a temporary file a killed run left: its first `offset` bytes (made durable by
+    /// `sync` before the checkpoint said so) are kept, anything after them is dropped.
+    /// - Throws: `OutputError` when the file is shorter than `offset` (it was not the run's).
+    public func resume(at offset: Int64) throws {
+        guard case .open(let fd) = state else { throw OutputError(file: path, "resume after commit or abort") }
+        var info = stat()
+        if fstat(fd, &info) != 0 { throw Self.error(path, "cannot read \(temporaryPath)", errno) }
+        guard Int64(info.st_size) >= offset else {
+            throw OutputError(file: path, "cannot resume: \(temporaryPath) holds \(info.st_size) bytes, the checkpoint says \(offset); run again without --resume")
+        }
+        if ftruncate(fd, off_t(offset)) != 0 { throw Self.error(path, "truncate failed", errno) }
+        self.offset = offset
+    }
+
+    /// Makes everything written so far durable (for a checkpoint), keeping the file open.
+    public func sync() throws {
+        guard case .open(let fd) = state else { return }
+        if fsync(fd) != 0 { throw OutputError(file: path, "fsync failed: \(SystemErrors.message(errno))") }
+        keepIfAbandoned = true
+    }
+
+    /// Renames a prepared temporary file a killed run left to its final path (a resumed run whose
+    /// checkpoint was taken after both outputs were durable) and makes the rename durable. Does
+    /// nothing when the temporary file is gone (it was renamed before the kill).
+    public static func publishLeftover(path: String) throws {
+        let temporary = temporaryPath(for: path)
+        guard access(temporary, F_OK) == 0 else { return }
+        if rename(temporary, path) != 0 { throw error(path, "cannot rename \(temporary) to \(path)", errno) }
+        syncFolder(of: path)
+    }
+
+    /// Removes a temporary file a crashed run left at `path`, if any.
+    public static func removeLeftover(path: String) {
+        _ = unlink(temporaryPath(for: path))
+    }
+
+    /// Where the bytes for `path` go until commit: `.NAME.batchscore-tmp` beside it.
+    public static func temporaryPath(for path: String) -> String {
+        let (folder, name) = split(path)
+        return (folder.isEmpty ? "" : folder + "/") + "." + name + ".batchscore-tmp"
+    }
+
+    /// fsyncs the folder holding `path`, so a rename or a new file in it survives a power loss.
+    public static func syncFolder(of path: String) {
+        let folder = split(path).folder
+        let dirFD = (folder.isEmpty ? "." : folder).withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        if dirFD >= 0 {
+            _ = fsync(dirFD)
+            close(dirFD)
+        }
+    }
 
     /// Appends `bytes`. On failure nothing advances, so the same call can be retried.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -95,12 +158,7 @@ public final class AtomicOutputFile {
             throw Self.error(path, "cannot rename \(temporaryPath) to \(path)", code)
         }
         state = .committed
-        let folder = Self.split(path).folder
-        let dirFD = (folder.isEmpty ? "." : folder).withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        if dirFD >= 0 {
-            _ = fsync(dirFD)
-            close(dirFD)
-        }
+        Self.syncFolder(of: path)
     }
 
     /// `prepare` then `publish`: durable, then visible.

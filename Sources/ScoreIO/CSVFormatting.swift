@@ -27,45 +27,79 @@ enum CSVFormatting {
         return false
     }
 
-    /// Formats every value of `column` into `out`, recording where each ends in `ends`.
+    /// Appends `value` as a field to `out`, quoted when needed (see `appendString`).
+    @inline(__always)
+    static func appendString(_ value: UnsafeRawBufferPointer, delimiter: UInt8, to out: inout ByteBuffer) {
+        if !needsQuoting(value, delimiter: delimiter) {
+            out.append(value)
+            return
+        }
+        out.reserve(value.count * 2 + 2)
+        out.append(CSVScanner.quote)
+        for b in value {
+            if b == CSVScanner.quote { out.append(CSVScanner.quote) }
+            out.append(b)
+        }
+        out.append(CSVScanner.quote)
+    }
+
+    /// Formats every value of `column` into `out`, storing where each ends in `ends[0 ..< rows]`.
     /// Column by column keeps the type switch out of the per-cell loop.
-    static func format(_ column: Column, delimiter: UInt8, quoteNull: Bool, into out: inout [UInt8], ends: inout [Int]) {
+    static func format(_ column: Column, delimiter: UInt8, quoteNull: Bool, into out: inout ByteBuffer,
+                       ends: UnsafeMutablePointer<Int>) {
         let rows = column.count
-        @inline(__always) func null(_ r: Int) -> Bool {
-            guard column.isNull(r) else { return false }
+        let nulls = column.nulls
+        @inline(__always) func null(_ r: Int, _ out: inout ByteBuffer) -> Bool {
+            guard let nulls, nulls.isNull(r) else { return false }
             // A lone empty field would be a blank line, which readers skip; `""` keeps the row.
-            if quoteNull { out.append(CSVScanner.quote); out.append(CSVScanner.quote) }
-            ends.append(out.count)
+            if quoteNull {
+                out.append(CSVScanner.quote)
+                out.append(CSVScanner.quote)
+            }
+            ends[r] = out.count
             return true
+        }
+        /// Text cells, quoted where needed.
+        func strings(_ text: StringColumn, _ out: inout ByteBuffer) {
+            text.bytes.withUnsafeBytes { raw in
+                text.offsets.withUnsafeBufferPointer { offsets in
+                    for r in 0 ..< rows where !null(r, &out) {
+                        appendString(UnsafeRawBufferPointer(rebasing: raw[offsets[r] ..< offsets[r + 1]]),
+                                     delimiter: delimiter, to: &out)
+                        ends[r] = out.count
+                    }
+                }
+            }
+        }
+        if let text = column.sourceText {
+            strings(text, &out)
+            return
         }
         switch column.data {
         case .float64(let values):
-            for r in 0 ..< rows where !null(r) {
-                NumberFormatting.appendCompact(values[r], to: &out)
-                ends.append(out.count)
+            values.withUnsafeBufferPointer { values in
+                for r in 0 ..< rows where !null(r, &out) {
+                    out.reserve(NumberFormatting.maxLength)
+                    out.advance(NumberFormatting.write(values[r], to: out.end))
+                    ends[r] = out.count
+                }
             }
         case .int64(let values):
-            for r in 0 ..< rows where !null(r) {
-                NumberFormatting.appendInteger(values[r], to: &out)
-                ends.append(out.count)
+            values.withUnsafeBufferPointer { values in
+                for r in 0 ..< rows where !null(r, &out) {
+                    out.reserve(NumberFormatting.maxLength)
+                    out.advance(NumberFormatting.write(values[r], to: out.end))
+                    ends[r] = out.count
+                }
             }
         case .bool(let values):
-            for r in 0 ..< rows where !null(r) {
-                if values[r] {
-                    out.append(contentsOf: [0x74, 0x72, 0x75, 0x65])
-                } else {
-                    out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
-                }
-                ends.append(out.count)
+            for r in 0 ..< rows where !null(r, &out) {
+                let text: StaticString = values[r] ? "true" : "false"
+                out.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+                ends[r] = out.count
             }
-        case .string(let strings):
-            strings.bytes.withUnsafeBytes { raw in
-                for r in 0 ..< rows where !null(r) {
-                    let value = UnsafeRawBufferPointer(rebasing: raw[strings.offsets[r] ..< strings.offsets[r + 1]])
-                    appendString(value, delimiter: delimiter, to: &out)
-                    ends.append(out.count)
-                }
-            }
+        case .string(let text):
+            strings(text, &out)
         }
     }
 }

@@ -1,11 +1,16 @@
 import ScoreCore
 
-/// Turning a batch's field spans into typed columns: one pass per column over the spans,
-/// parsing numbers from the bytes in place.
-extension CSVReader {
+/// Turns a batch's field spans into typed columns: one pass per column over the spans, parsing
+/// numbers from the bytes in place. A value fixed once the schema is: workers each use a copy.
+struct CSVBatchBuilder: Sendable {
+    let schema: Schema
+    let typeSources: [CSVReader.TypeSource]
+    let inferRows: Int
+    let columnsKeyPath: String
+
     /// Builds the batch from `records` (all with the schema's field count, fields in `fields`,
     /// row-major). Rows with a cell that does not parse become `type` rejections.
-    func makeBatch(_ p: UnsafePointer<UInt8>, records: RecordList, rejections: inout [Rejection]) -> Batch {
+    func makeBatch(_ p: UnsafePointer<UInt8>, fields: FieldTable, records: RecordList, rejections: inout [Rejection]) -> Batch {
         let rows = records.count
         let columnCount = schema.fields.count
         var rowErrors: [Int: String] = [:]  // rare: a dictionary keeps the clean path free of bookkeeping
@@ -14,8 +19,13 @@ extension CSVReader {
         for (c, field) in schema.fields.enumerated() {
             let cells = ColumnCells(p: p, fields: fields, column: c, stride: columnCount, rows: rows)
             let context = CellContext(column: field.name, type: field.type, source: typeSources[c],
-                                      inferRows: options.inferRows, columnsKeyPath: options.columnsKeyPath)
-            columns.append(Self.makeColumn(cells, context, rowErrors: &rowErrors))
+                                      inferRows: inferRows, columnsKeyPath: columnsKeyPath)
+            var column = Self.makeColumn(cells, context, rowErrors: &rowErrors)
+            if context.type != .string {
+                // The cells' text too, so a CSV writer passes the values through as they were typed.
+                if case .string(let text) = Self.makeStringColumn(cells, context).data { column.sourceText = text }
+            }
+            columns.append(column)
         }
 
         var kept: [Int]?

@@ -37,7 +37,8 @@ extension CSVReader {
         options.columnsKeyPath = section.keyPath(of: "columns")
         options.columns = try ReaderConfig.declaredColumns(section)
         let (opened, name) = try ReaderConfig.open(section, path: path, context: context)
-        return try CSVReader(opened: opened, sourceName: name, options: options, requirements: requirements,
+        return try CSVReader(opened: opened, path: context.resolve(path), sourceName: name, options: options,
+                             requirements: requirements,
                              chunkSize: defaultChunkSize)
     }
 

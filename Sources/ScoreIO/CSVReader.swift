@@ -72,11 +72,15 @@ public final class CSVReader: BatchReader {
     public var bytesRead: Int64 { file.keptOffset }
 
     let options: Options
+    /// The path opened (`-` for stdin).
+    let path: String
     let file: ChunkedFile
     let scanner: CSVScanner
     /// Scratch for the records of one batch; reused so steady state allocates nothing here.
     let fields = FieldTable()
     private(set) var typeSources: [TypeSource] = []
+    /// Converts scanned records to columns; fixed with the schema.
+    private(set) var builder = CSVBatchBuilder(schema: Schema([]), typeSources: [], inferRows: 0, columnsKeyPath: "")
     /// The physical line of the next unread byte.
     private(set) var nextLine = 1
 
@@ -98,10 +102,13 @@ public final class CSVReader: BatchReader {
     convenience init(path: String, sourceName: String?, options: Options, requirements: ReaderRequirements,
                      chunkSize: Int) throws {
         let (opened, name) = try ReaderConfig.open(path: path, sourceName: sourceName)
-        try self.init(opened: opened, sourceName: name, options: options, requirements: requirements, chunkSize: chunkSize)
+        try self.init(opened: opened, path: path, sourceName: name, options: options, requirements: requirements,
+                      chunkSize: chunkSize)
     }
 
-    init(opened: OpenedFile, sourceName: String, options: Options, requirements: ReaderRequirements, chunkSize: Int) throws {
+    init(opened: OpenedFile, path: String, sourceName: String, options: Options, requirements: ReaderRequirements,
+         chunkSize: Int) throws {
+        self.path = path
         self.sourceName = sourceName
         self.totalBytes = opened.size
         self.options = options
@@ -115,6 +122,67 @@ public final class CSVReader: BatchReader {
     /// Reads up to `maxRows` records (at least one); blank lines are skipped and don't count, and
     /// rejections come back sorted by line. See `BatchReader.next(maxRows:)`.
     public func next(maxRows: Int) throws -> ReadResult? {
+        let scanned = try scanBatch(maxRows: maxRows)
+        // Nothing below can fail: the reader's position moves only once the batch is built.
+        var rejections = scanned.rejections
+        let batch = builder.makeBatch(file.kept, fields: fields, records: scanned.records, rejections: &rejections)
+        file.consume(scanned.bytes)
+        nextLine = scanned.nextLine
+        if scanned.consumed == 0 { return nil }
+        if rejections.count > 1 { rejections.sort { $0.line < $1.line } }
+        return ReadResult(batch: batch, rejections: rejections)
+    }
+
+    /// Finds the next `maxRows` records (the serial part: record boundaries need the quote state
+    /// from the start) and hands their bytes and field spans to a worker, which converts them to
+    /// columns. Records are found by the same scanner as `next`, so the two agree exactly.
+    public func nextUnit(maxRows: Int) throws -> ReadUnit? {
+        let scanned = try scanBatch(maxRows: maxRows)
+        if scanned.consumed == 0 {
+            file.consume(scanned.bytes)
+            nextLine = scanned.nextLine
+            return nil
+        }
+        let block = ScannedBlock(bytes: Array(UnsafeBufferPointer(start: file.kept, count: scanned.bytes)),
+                                 fields: fields.copy(), records: scanned.records, rejections: scanned.rejections)
+        file.consume(scanned.bytes)
+        nextLine = scanned.nextLine
+        let builder = self.builder
+        return ReadUnit(end: InputPosition(byteOffset: file.keptOffset, line: nextLine)) {
+            var rejections = block.rejections
+            let batch = block.bytes.withUnsafeBufferPointer { p in
+                builder.makeBatch(p.baseAddress ?? UnsafePointer(bitPattern: 1)!, fields: block.fields,
+                                  records: block.records, rejections: &rejections)
+            }
+            if rejections.count > 1 { rejections.sort { $0.line < $1.line } }
+            return ReadResult(batch: batch, rejections: rejections)
+        }
+    }
+
+    /// Continues at `position` (a unit's end, from a checkpoint): the header is already read.
+    public func seek(to position: InputPosition) throws -> Bool {
+        guard !file.sequential else { return false }
+        file.reposition(to: position.byteOffset)
+        nextLine = position.line
+        return true
+    }
+
+    public var inputPaths: [String] { file.sequential ? [] : [path] }
+
+    /// The records of one batch, found in the kept bytes; the reader has not moved yet.
+    struct ScannedBatch {
+        var records: RecordList
+        var rejections: [Rejection]
+        /// Bytes the batch spans from the start of the kept bytes.
+        var bytes: Int
+        var nextLine: Int
+        /// Records consumed, rejected ones included.
+        var consumed: Int
+    }
+
+    /// Scans up to `maxRows` records (at least one) into `fields`; wrong field counts become
+    /// rejections. Blank lines are skipped and don't count.
+    private func scanBatch(maxRows: Int) throws -> ScannedBatch {
         let limit = max(1, maxRows)
         fields.removeAll()
         var records = RecordList(reserving: min(limit, 1 << 16))
@@ -146,13 +214,7 @@ public final class CSVReader: BatchReader {
                 rel = span.next
             }
         }
-        // Nothing below can fail: the reader's position moves only once the batch is built.
-        let batch = makeBatch(file.kept, records: records, rejections: &rejections)
-        file.consume(rel)
-        nextLine = line
-        if consumed == 0 { return nil }
-        if rejections.count > 1 { rejections.sort { $0.line < $1.line } }
-        return ReadResult(batch: batch, rejections: rejections)
+        return ScannedBatch(records: records, rejections: rejections, bytes: rel, nextLine: line, consumed: consumed)
     }
 
     // MARK: - Scanning
@@ -295,6 +357,8 @@ public final class CSVReader: BatchReader {
             }
         }
         schema = Schema(schemaFields)
+        builder = CSVBatchBuilder(schema: schema, typeSources: typeSources, inferRows: options.inferRows,
+                                  columnsKeyPath: options.columnsKeyPath)
     }
 
     /// Looks at the first `inferRows` records without consuming them. Without a header, the
@@ -344,8 +408,24 @@ public final class CSVReader: BatchReader {
     }
 }
 
+/// A batch's bytes and field spans, handed from the reader to the one worker that parses them.
+/// `@unchecked Sendable`: the field table is a class, but after the hand-over only that worker uses it.
+final class ScannedBlock: @unchecked Sendable {
+    let bytes: [UInt8]
+    let fields: FieldTable
+    let records: RecordList
+    let rejections: [Rejection]
+
+    init(bytes: [UInt8], fields: FieldTable, records: RecordList, rejections: [Rejection]) {
+        self.bytes = bytes
+        self.fields = fields
+        self.records = records
+        self.rejections = rejections
+    }
+}
+
 /// The start, end and line of each record that becomes a row.
-struct RecordList {
+struct RecordList: Sendable {
     var starts: [Int] = []
     var ends: [Int] = []
     var lines: [Int] = []

@@ -25,6 +25,6 @@ extension CSVWriter {
         }
         let options = Options(delimiter: try CSVReader.delimiter(section), header: section.bool("header") ?? true)
         let target = StandardStreams.isStream(path) ? path : context.resolve(path)
-        return try CSVWriter(path: target, schema: schema, options: options)
+        return try CSVWriter(path: target, schema: schema, options: options, keepExisting: context.resuming)
     }
 }

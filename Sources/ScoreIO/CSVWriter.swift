@@ -24,33 +24,39 @@ public final class CSVWriter: BatchWriter {
     public let options: Options
     private let file: any OutputSink
     private var headerWritten = false
-    /// Reused between batches so steady state does not allocate.
-    private var buffer: [UInt8] = []
-    private var columnBytes: [UInt8] = []
-    private var ends: [Int] = []
 
     /// The final path.
     public var path: String { file.path }
 
-    /// Opens the temporary file beside `path` (or stdout for `-`).
+    /// Opens the temporary file beside `path` (or stdout for `-`); `keepExisting` keeps a killed
+    /// run's temporary file for `resume(from:)`.
     /// - Throws: `OutputError` when it cannot be created.
-    public init(path: String, schema: Schema, options: Options = Options()) throws {
+    public init(path: String, schema: Schema, options: Options = Options(), keepExisting: Bool = false) throws {
         self.schema = schema
         self.options = options
-        self.file = StandardStreams.isStream(path) ? try StandardOutputSink() : try AtomicOutputFile(path: path)
+        self.file = StandardStreams.isStream(path) ? try StandardOutputSink()
+            : try AtomicOutputFile(path: path, keepExisting: keepExisting)
     }
+
+    /// Formats batches as this writer's rows; safe to use from several workers at once.
+    public var encoder: any BatchEncoder { csvEncoder }
+
+    private var csvEncoder: CSVEncoder { CSVEncoder(schema: schema, delimiter: options.delimiter) }
 
     /// Appends `batch`'s rows (and the header, before the first batch) with one write.
     /// - Throws: `OutputError` when `batch` lacks a schema column or the write fails.
     public func write(_ batch: Batch) throws {
-        let columns = try schema.fields.map { field -> Column in
-            guard let column = batch.column(named: field.name) else {
-                throw OutputError(file: file.path, "the batch has no column '\(field.name)'")
-            }
-            return column
+        try write(encoded: csvEncoder.encode(batch))
+    }
+
+    /// Appends rows formatted by `encoder` (and the header, before the first batch).
+    public func write(encoded: EncodedBatch) throws {
+        guard let bytes = encoded.bytes else { throw OutputError(file: file.path, "internal error: a batch not formatted as CSV") }
+        if options.header && !headerWritten {
+            try file.write(csvEncoder.header() + bytes)
+        } else if !bytes.isEmpty {
+            try file.write(bytes)
         }
-        encode(columns, rows: batch.rowCount, withHeader: options.header && !headerWritten)
-        try file.write(buffer)
         headerWritten = true
     }
 
@@ -58,8 +64,7 @@ public final class CSVWriter: BatchWriter {
     public func prepare() throws {
         if options.header && !headerWritten {
             // An input with no rows still gets a header, so the output says what it would hold.
-            encode([], rows: 0, withHeader: true)
-            try file.write(buffer)
+            try file.write(csvEncoder.header())
             headerWritten = true
         }
         try file.prepare()
@@ -76,40 +81,69 @@ public final class CSVWriter: BatchWriter {
         file.abort()
     }
 
-    /// Formats `columns` (in schema order) into `buffer`: each column into `columnBytes`,
-    /// then the rows interleaved.
-    private func encode(_ columns: [Column], rows: Int, withHeader: Bool) {
-        buffer.removeAll(keepingCapacity: true)
-        let delimiter = options.delimiter
-        if withHeader {
-            for (i, field) in schema.fields.enumerated() {
-                if i > 0 { buffer.append(delimiter) }
-                var name = field.name
-                name.withUTF8 { CSVFormatting.appendString(UnsafeRawBufferPointer($0), delimiter: delimiter, to: &buffer) }
-            }
-            buffer.append(CSVScanner.lf)
+    /// Every write so far made durable; nil on stdout, which cannot be resumed.
+    public func checkpoint() throws -> WriterCheckpoint? {
+        try file.checkpoint(headerWritten: headerWritten)
+    }
+
+    /// Continues the temporary file of a killed run (opened with `keepExisting`).
+    public func resume(from checkpoint: WriterCheckpoint) throws {
+        try file.resume(from: checkpoint)
+        headerWritten = checkpoint.headerWritten
+    }
+}
+
+/// Formats batches as CSV rows: each column into one buffer, then the rows interleaved.
+/// A value: workers each format their own batches.
+struct CSVEncoder: BatchEncoder {
+    let schema: Schema
+    let delimiter: UInt8
+
+    /// The header line.
+    func header() -> [UInt8] {
+        var out: [UInt8] = []
+        for (i, field) in schema.fields.enumerated() {
+            if i > 0 { out.append(delimiter) }
+            var name = field.name
+            name.withUTF8 { CSVFormatting.appendString(UnsafeRawBufferPointer($0), delimiter: delimiter, to: &out) }
         }
-        guard rows > 0, !columns.isEmpty else { return }
-        columnBytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        ends.reserveCapacity(rows * columns.count)
-        let quoteNull = columns.count == 1
-        for column in columns {
-            CSVFormatting.format(column, delimiter: delimiter, quoteNull: quoteNull, into: &columnBytes, ends: &ends)
-        }
-        buffer.reserveCapacity(buffer.count + columnBytes.count + rows * columns.count)
+        out.append(CSVScanner.lf)
+        return out
+    }
+
+    func encode(_ batch: Batch) throws -> EncodedBatch {
+        let columns = try batch.columns(for: schema, writing: "output")
+        let rows = batch.rowCount
+        guard rows > 0, !columns.isEmpty else { return EncodedBatch(rows: rows, bytes: []) }
         let columnCount = columns.count
-        columnBytes.withUnsafeBufferPointer { bytes in
-            ends.withUnsafeBufferPointer { ends in
-                for r in 0 ..< rows {
-                    for c in 0 ..< columnCount {
-                        let k = c * rows + r
-                        let start = k == 0 ? 0 : ends[k - 1]
-                        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start ..< ends[k]]))
-                        buffer.append(c == columnCount - 1 ? CSVScanner.lf : delimiter)
-                    }
+        // Each column's cells back to back, then the rows interleaved with one copy per cell.
+        var cells = ByteBuffer(capacity: rows * columnCount * 12)
+        let ends = UnsafeMutablePointer<Int>.allocate(capacity: rows * columnCount)
+        defer { ends.deallocate() }
+        let quoteNull = columnCount == 1
+        for (c, column) in columns.enumerated() {
+            CSVFormatting.format(column, delimiter: delimiter, quoteNull: quoteNull, into: &cells, ends: ends + c * rows)
+        }
+        let total = cells.count + rows * columnCount
+        let bytes = cells.base
+        let out = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let o = buffer.baseAddress!
+            var n = 0
+            var start = 0
+            // Column c's cell r ends at ends[c * rows + r] and starts where the previous cell ended.
+            for r in 0 ..< rows {
+                for c in 0 ..< columnCount {
+                    let k = c &* rows &+ r
+                    start = k == 0 ? 0 : ends[k &- 1]
+                    let length = ends[k] &- start
+                    (o + n).update(from: bytes + start, count: length)
+                    n &+= length
+                    o[n] = c == columnCount &- 1 ? CSVScanner.lf : delimiter
+                    n &+= 1
                 }
             }
+            initialized = n
         }
+        return EncodedBatch(rows: rows, bytes: out)
     }
 }

@@ -93,6 +93,14 @@ final class ChunkedFile {
         }
     }
 
+    /// Forgets the window and continues reading at `offset` (a resumed run's position).
+    func reposition(to offset: Int64) {
+        bufferOffset = offset
+        count = 0
+        keepFrom = 0
+        atEOF = false
+    }
+
     /// Drops `n` kept bytes from the front (consumed input).
     func consume(_ n: Int) {
         keepFrom += n

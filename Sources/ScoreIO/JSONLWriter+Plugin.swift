@@ -21,6 +21,7 @@ extension JSONLWriter {
         guard let path = section.string("path") else {
             throw JobSpecError(at: section.location, section.keyPath(of: "path"), "missing required key")
         }
-        return try JSONLWriter(path: StandardStreams.isStream(path) ? path : context.resolve(path), schema: schema)
+        return try JSONLWriter(path: StandardStreams.isStream(path) ? path : context.resolve(path), schema: schema,
+                               keepExisting: context.resuming)
     }
 }

@@ -8,61 +8,34 @@ public final class JSONLWriter: BatchWriter {
     /// The columns written, in order; a batch must have each of them (extra columns are ignored).
     public let schema: Schema
     private let file: any OutputSink
-    /// Each column's `"name":` with its separator, escaped once.
-    private let keys: [[UInt8]]
-    /// Reused between batches so steady state does not allocate.
-    private var buffer: [UInt8] = []
+    private let jsonEncoder: JSONLEncoder
 
     /// The final path (or `<stdout>`).
     public var path: String { file.path }
 
-    /// Opens the temporary file beside `path`, or stdout for `-`.
+    /// Opens the temporary file beside `path`, or stdout for `-`; `keepExisting` keeps a killed
+    /// run's temporary file for `resume(from:)`.
     /// - Throws: `OutputError` when it cannot be created.
-    public init(path: String, schema: Schema) throws {
+    public init(path: String, schema: Schema, keepExisting: Bool = false) throws {
         self.schema = schema
-        self.file = StandardStreams.isStream(path) ? try StandardOutputSink() : try AtomicOutputFile(path: path)
-        keys = schema.fields.enumerated().map { i, field in
-            var key: [UInt8] = [i == 0 ? UInt8(ascii: "{") : UInt8(ascii: ",")]
-            JSONFormatting.appendString(field.name, to: &key)
-            key.append(UInt8(ascii: ":"))
-            return key
-        }
+        self.file = StandardStreams.isStream(path) ? try StandardOutputSink()
+            : try AtomicOutputFile(path: path, keepExisting: keepExisting)
+        jsonEncoder = JSONLEncoder(schema: schema)
     }
+
+    /// Formats batches as this writer's lines; safe to use from several workers at once.
+    public var encoder: any BatchEncoder { jsonEncoder }
 
     /// Appends `batch`'s rows with one write.
     /// - Throws: `OutputError` when `batch` lacks a schema column or the write fails.
     public func write(_ batch: Batch) throws {
-        let columns = try schema.fields.map { field -> Column in
-            guard let column = batch.column(named: field.name) else {
-                throw OutputError(file: file.path, "the batch has no column '\(field.name)'")
-            }
-            return column
-        }
-        buffer.removeAll(keepingCapacity: true)
-        for r in 0 ..< batch.rowCount {
-            if columns.isEmpty { buffer.append(UInt8(ascii: "{")) }
-            for (c, column) in columns.enumerated() {
-                buffer.append(contentsOf: keys[c])
-                append(column, row: r)
-            }
-            buffer.append(UInt8(ascii: "}"))
-            buffer.append(0x0A)
-        }
-        if !buffer.isEmpty { try file.write(buffer) }
+        try write(encoded: jsonEncoder.encode(batch))
     }
 
-    private func append(_ column: Column, row r: Int) {
-        if column.isNull(r) {
-            buffer.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-            return
-        }
-        switch column.data {
-        case .float64(let values): JSONFormatting.appendNumber(values[r], to: &buffer)
-        case .int64(let values): NumberFormatting.appendInteger(values[r], to: &buffer)
-        case .bool(let values):
-            buffer.append(contentsOf: values[r] ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65])
-        case .string(let strings): strings.withBytes(r) { JSONFormatting.appendString($0, to: &buffer) }
-        }
+    /// Appends lines formatted by `encoder`.
+    public func write(encoded: EncodedBatch) throws {
+        guard let bytes = encoded.bytes else { throw OutputError(file: file.path, "internal error: a batch not formatted as JSON Lines") }
+        if !bytes.isEmpty { try file.write(bytes) }
     }
 
     /// Makes the file durable (not yet visible); nothing to do for stdout.
@@ -79,5 +52,62 @@ public final class JSONLWriter: BatchWriter {
     /// Deletes the temporary file; the final path is never touched. Rows already sent to stdout stay sent.
     public func abort() {
         file.abort()
+    }
+
+    /// Every write so far made durable; nil on stdout, which cannot be resumed.
+    public func checkpoint() throws -> WriterCheckpoint? {
+        try file.checkpoint(headerWritten: false)
+    }
+
+    /// Continues the temporary file of a killed run (opened with `keepExisting`).
+    public func resume(from checkpoint: WriterCheckpoint) throws {
+        try file.resume(from: checkpoint)
+    }
+}
+
+/// Formats batches as JSON Lines. A value: workers each format their own batches.
+struct JSONLEncoder: BatchEncoder {
+    let schema: Schema
+    /// Each column's `"name":` with its separator, escaped once.
+    let keys: [[UInt8]]
+
+    init(schema: Schema) {
+        self.schema = schema
+        keys = schema.fields.enumerated().map { i, field in
+            var key: [UInt8] = [i == 0 ? UInt8(ascii: "{") : UInt8(ascii: ",")]
+            JSONFormatting.appendString(field.name, to: &key)
+            key.append(UInt8(ascii: ":"))
+            return key
+        }
+    }
+
+    func encode(_ batch: Batch) throws -> EncodedBatch {
+        let columns = try batch.columns(for: schema, writing: "output")
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(batch.rowCount * (keys.reduce(2) { $0 + $1.count + 8 }))
+        for r in 0 ..< batch.rowCount {
+            if columns.isEmpty { buffer.append(UInt8(ascii: "{")) }
+            for (c, column) in columns.enumerated() {
+                buffer.append(contentsOf: keys[c])
+                Self.append(column, row: r, to: &buffer)
+            }
+            buffer.append(UInt8(ascii: "}"))
+            buffer.append(0x0A)
+        }
+        return EncodedBatch(rows: batch.rowCount, bytes: buffer)
+    }
+
+    private static func append(_ column: Column, row r: Int, to buffer: inout [UInt8]) {
+        if column.isNull(r) {
+            buffer.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+            return
+        }
+        switch column.data {
+        case .float64(let values): JSONFormatting.appendNumber(values[r], to: &buffer)
+        case .int64(let values): NumberFormatting.appendInteger(values[r], to: &buffer)
+        case .bool(let values):
+            buffer.append(contentsOf: values[r] ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65])
+        case .string(let strings): strings.withBytes(r) { JSONFormatting.appendString($0, to: &buffer) }
+        }
     }
 }

@@ -21,12 +21,12 @@ public final class QuarantineWriter {
     /// Opens the temporary file beside `path`.
     /// - Throws: `OutputError` when it cannot be created, or when `path` is `-` (the quarantine
     ///   is always a file: stdout carries the predictions).
-    public init(path: String, source: String) throws {
+    public init(path: String, source: String, keepExisting: Bool = false) throws {
         if StandardStreams.isStream(path) {
             throw OutputError(file: path, "the quarantine cannot be stdout ('-'); give it a file path")
         }
         self.source = source
-        self.writer = try CSVWriter(path: path, schema: Self.schema)
+        self.writer = try CSVWriter(path: path, schema: Self.schema, keepExisting: keepExisting)
     }
 
     /// Appends one row per rejection. On failure nothing is appended, so the call can be retried.
@@ -63,6 +63,16 @@ public final class QuarantineWriter {
     /// Makes the quarantine visible at its path (with just a header when nothing was rejected).
     public func commit() throws {
         try writer.commit()
+    }
+
+    /// Makes every row appended so far durable and says where the file stands.
+    public func checkpoint() throws -> WriterCheckpoint? {
+        try writer.checkpoint()
+    }
+
+    /// Continues a killed run's quarantine (opened with `keepExisting`).
+    public func resume(from checkpoint: WriterCheckpoint) throws {
+        try writer.resume(from: checkpoint)
     }
 
     /// Removes everything written; the path is left untouched.

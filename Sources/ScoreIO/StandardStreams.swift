@@ -53,6 +53,21 @@ protocol OutputSink: AnyObject {
 
 extension AtomicOutputFile: OutputSink {}
 
+extension OutputSink {
+    /// Every write so far made durable, and where the file stands; nil on stdout (not resumable).
+    func checkpoint(headerWritten: Bool) throws -> WriterCheckpoint? {
+        guard let atomic = self as? AtomicOutputFile else { return nil }
+        try atomic.sync()
+        return WriterCheckpoint(bytes: atomic.offset, headerWritten: headerWritten)
+    }
+
+    /// Continues the temporary file a killed run left (opened with `keepExisting`).
+    func resume(from checkpoint: WriterCheckpoint) throws {
+        guard let atomic = self as? AtomicOutputFile else { throw OutputError(file: path, "stdout output cannot be resumed") }
+        try atomic.resume(at: checkpoint.bytes)
+    }
+}
+
 /// stdout, streamed: each write goes out at once, so nothing is atomic — a consumer sees the rows
 /// of every batch written before a failure, and `abort` cannot take them back. A write that
 /// fails part way cannot be retried (some bytes may have gone), so its errors are never transient.

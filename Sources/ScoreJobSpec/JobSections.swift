@@ -37,10 +37,12 @@ public enum JobSections {
 
     /// `runtime:` — batch size, parallelism, retries and the error budget.
     public static let runtime: [ConfigField] = [
-        ConfigField("batch_rows", .int, default: .int(8192), minimum: 1, maximum: 1_000_000,
-                    doc: "Rows per batch; memory use grows with it."),
-        ConfigField("workers", .either(.choice(["auto"]), .int), default: .string("auto"), minimum: 1,
-                    doc: "Workers scoring batches; this version runs one (`auto` or 1)."),
+        ConfigField("batch_rows", .either(.choice(["auto"]), .int), default: .string("auto"), minimum: 1, maximum: 1_000_000,
+                    doc: "Rows per batch, or `auto`: sized from the measured time and memory per row (a batch is 10-50 ms of work, in-flight memory stays under 64 MiB). Output bytes never depend on it."),
+        ConfigField("workers", .either(.choice(["auto"]), .int), default: .string("auto"), minimum: 1, maximum: 256,
+                    doc: "Threads that parse, score and format batches (`auto`: one per core). The writer appends their batches in input order, so output bytes never depend on it."),
+        ConfigField("checkpoint_secs", .float, default: .float(10), minimum: 0, maximum: 86400,
+                    doc: "How often a checkpoint is recorded (0: after every batch), so `batchscore run --resume` continues a killed job. Each one fsyncs the outputs."),
         ConfigField("retry", .section(retry), doc: "Retries of transient failures."),
         ConfigField("max_rejected", .nullable(.countOrPercent), default: .null,
                     doc: "Error budget: the job fails when more rows are rejected (a count, or a percent of rows read). Null: no budget."),

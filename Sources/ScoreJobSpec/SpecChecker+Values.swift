@@ -185,6 +185,14 @@ extension SpecChecker {
         }
         // Report the most specific failure: "must be at least 1" says more than "expected auto".
         let best = failures.first { !Self.acceptsAnyScalar($0.type) } ?? failures[0]
+        // A word that is not one of the choices: name every alternative (`auto | integer`),
+        // keeping the choice's near-miss hint (`did you mean 'auto'?`).
+        if case .choice = best.type {
+            let hint = best.errors.first?.hint
+            _ = mismatch(node, expected, keyPath)
+            if let hint, !errors.isEmpty { errors[errors.count - 1].hint = hint }
+            return nil
+        }
         errors += best.errors
         return nil
     }

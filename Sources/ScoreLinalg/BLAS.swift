@@ -6,6 +6,9 @@ public enum BLAS {
     /// OpenBLAS's own threads would only fight the workers for the cores.
     public static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))
+        // With one thread, OpenBLAS's own (started at load, spinning before they sleep) are
+        // useless: stop them. A later call with more threads starts them again.
+        if n <= 1 { _ = blas_thread_shutdown_() }
     }
 
     /// OpenBLAS's build description (`OpenBLAS 0.3.21 ... Zen MAX_THREADS=64`).

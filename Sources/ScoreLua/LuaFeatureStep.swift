@@ -20,6 +20,11 @@ public struct LuaFeatureStep: FeatureStep {
     }
 
     public var name: String { runner.definition.name }
+    /// The same hook in a fresh Lua state of its own (one state per worker; `init(params)` runs again).
+    public func forWorker() throws -> any FeatureStep {
+        try Self(runner.definition)
+    }
+
     /// Hooks read inputs lazily by name; only declared `inputs` get a type.
     public var numericColumns: [String] { [] }
     public var requiredTypes: [String: ColumnType] { runner.definition.inputs }

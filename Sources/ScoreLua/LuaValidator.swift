@@ -20,6 +20,11 @@ public struct LuaValidator: RowValidator {
     }
 
     public var rule: String { runner.definition.name }
+    /// The same hook in a fresh Lua state of its own (one state per worker; `init(params)` runs again).
+    public func forWorker() throws -> any RowValidator {
+        try Self(runner.definition)
+    }
+
     public var numericColumns: [String] { [] }
     /// Declared `inputs`, read as the types given.
     public var requiredTypes: [String: ColumnType] { runner.definition.inputs }

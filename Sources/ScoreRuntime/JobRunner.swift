@@ -2,76 +2,109 @@ import Foundation
 import Logging
 import ScoreCore
 import ScoreIO
+import ScoreModels
 
-/// Streams the input through validators, feature steps and the model, writing predictions
-/// and the quarantine batch by batch. Memory is bounded by one batch whatever the input size.
+/// Runs a job on the parallel engine: a reader thread cuts the input into units, `workers`
+/// threads parse, validate, score and format them, and this thread appends the results in input
+/// order, records checkpoints and commits the outputs. Memory is bounded by the units in flight
+/// (`2 × workers` batches) whatever the input size; output bytes depend on neither the worker
+/// count, the batch size nor where a resume started.
 public struct JobRunner {
     public let plan: ScoringPlan
     public let logger: Logger
     public let progress: ProgressReporter?
+    /// Continue from the job's checkpoint, if it has one (`batchscore run --resume`).
+    public var resume: Bool
 
-    public init(plan: ScoringPlan, logger: Logger, progress: ProgressReporter? = nil) {
+    public init(plan: ScoringPlan, logger: Logger, progress: ProgressReporter? = nil, resume: Bool = false) {
         self.plan = plan
         self.logger = logger
         self.progress = progress
+        self.resume = resume
     }
 
     /// Runs the job to the end. On success both outputs are committed; on an exceeded error budget
-    /// only the quarantine is (it explains the failure); on any other failure neither is.
+    /// only the quarantine is (it explains the failure); on a stop request (SIGINT, SIGTERM) the
+    /// outputs stay in their temporary files with a checkpoint, and `JobStopped` is thrown; on any
+    /// other failure nothing is committed.
     public func run() throws -> JobSummary {
-        let start = Date()
-        let reader = plan.reader
-        let writtenPath = plan.spec.writer.string("path")
-        let outputPath = StandardStreams.isStream(writtenPath) ? StandardStreams.outputName : plan.context.resolve(writtenPath ?? "")
-        var counts = Counts()
-        var writer: (any BatchWriter)?
-        var quarantine: QuarantineWriter?
+        var run = Run(runner: self)
+        return try run.execute()
+    }
+}
 
+/// One execution of a job: the mutable state of `JobRunner.run`.
+private struct Run {
+    let runner: JobRunner
+    var plan: ScoringPlan { runner.plan }
+    var logger: Logger { runner.logger }
+    let start = Date()
+    let outputPath: String
+    let toStdout: Bool
+    var counts = JobCounts()
+    var writer: (any BatchWriter)?
+    var quarantine: QuarantineWriter?
+    /// Where checkpoints go; nil when the job cannot resume (stdin input, stdout output, a writer without checkpoints).
+    var checkpointPath: String?
+    var identity: JobIdentity?
+    /// The end of the last unit appended, when the reader can seek there.
+    var position: InputPosition?
+    var positionKnown = true
+
+    init(runner: JobRunner) {
+        self.runner = runner
+        let written = runner.plan.spec.writer.string("path")
+        toStdout = StandardStreams.isStream(written)
+        outputPath = toStdout ? StandardStreams.outputName : runner.plan.context.resolve(written ?? "")
+    }
+
+    mutating func execute() throws -> JobSummary {
+        let reader = plan.reader
         let replaced = plan.output.replacedColumns(of: reader.schema)
         if !replaced.isEmpty {
             logger.warning("input columns are replaced by the model's output", metadata: ["columns": "\(replaced.joined(separator: ","))"])
         }
         logger.info("job started", metadata: [
             "job": "\(plan.spec.name ?? plan.spec.file)", "input": "\(reader.sourceName)",
-            "model": "\(plan.model.summary)", "batch_rows": "\(plan.batchRows)",
+            "model": "\(plan.model.summary)", "workers": "\(plan.workers)",
+            "batch_rows": "\(plan.batchRows.map(String.init) ?? "auto")",
         ])
+        // One thread per model call when several workers already fill the cores.
+        ModelParallelism.threads = plan.workers > 1 ? 1 : 0
 
-        func failed(_ error: any Error) -> JobFailure {
-            progress?.finish()
-            logger.error("job failed", metadata: ["error": "\(error)"])
-            return JobFailure(error: error, summary: counts.summary(plan: plan, status: .failed, start: start,
-                                                                    output: outputPath, error: error))
+        let lock: OutputLock
+        var resumeFrom: Checkpoint?
+        do {
+            lock = try OutputLock(output: toStdout ? plan.quarantinePath : outputPath)
+            resumeFrom = try prepareCheckpoint()
+            if let done = resumeFrom, done.phase == .committing {
+                return try finishCommit(done)
+            }
+            try openOutputs(resuming: resumeFrom)
+        } catch {
+            throw failed(error)
         }
+        defer { withExtendedLifetime(lock) {} }
 
         do {
-            let out = try ScoringPlan.plugin(plan.registry.writers, plan.spec.writer)
-                .make(plan.spec.writer, plan.context, plan.output.schema)
-            writer = out
-            let rejected = try QuarantineWriter(path: plan.quarantinePath, source: reader.sourceName)
-            quarantine = rejected
-            while let read = try plan.retry.run("read", logger: logger, { try reader.next(maxRows: plan.batchRows) }) {
-                let (scored, rejections) = try score(read)
-                try plan.retry.run("write", logger: logger) { try out.write(scored) }
-                try plan.retry.run("quarantine", logger: logger) { try rejected.append(rejections) }
-                counts.add(read: read.rowsRead, written: scored.rowCount, rejections: rejections)
-                logger.debug("batch done", metadata: ["rows": "\(read.rowsRead)", "rejected": "\(rejections.count)"])
-                progress?.update(rows: counts.read, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes)
-                if plan.budget.isExceeded(rejected: counts.quarantined, read: counts.read) {
-                    throw ErrorBudgetExceeded(rejected: counts.quarantined, read: counts.read, budget: plan.budget,
-                                              quarantinePath: plan.quarantinePath)
-                }
+            try stream()
+            if let signal = StopRequest.signal {
+                let resumable = try checkpointIfPossible(phase: .running)
+                progress?.finish()
+                let stopped = JobStopped(signal: signal, rowsRead: counts.read, resumable: resumable)
+                logger.warning("job stopped", metadata: ["signal": "\(signal)", "rows.read": "\(counts.read)", "resumable": "\(resumable)"])
+                throw JobFailure(error: stopped, summary: counts.summary(plan: plan, status: .failed, start: start,
+                                                                         output: outputPath, error: stopped))
             }
             guard counts.read == counts.written + counts.quarantined else {
                 throw RuntimeInvariantError(message: "rows read (\(counts.read)) ≠ rows written (\(counts.written)) + rows quarantined (\(counts.quarantined))")
             }
-            // Two phases: everything that can fail (flush, fsync) for both files first, then the
-            // renames, so predictions and quarantine appear together or not at all.
-            try plan.retry.run("prepare quarantine", logger: logger) { try rejected.prepare() }
-            try plan.retry.run("prepare output", logger: logger) { try out.prepare() }
-            try rejected.commit()
-            try out.commit()
+            try commit()
+        } catch let failure as JobFailure {
+            throw failure
         } catch let error as ErrorBudgetExceeded {
             writer?.abort()
+            removeCheckpoint()
             // The quarantine explains the failure, so it is kept; if even that fails, say so.
             do { try quarantine?.commit() } catch {
                 quarantine?.abort()
@@ -81,6 +114,7 @@ public struct JobRunner {
         } catch {
             writer?.abort()
             quarantine?.abort()
+            removeCheckpoint()
             throw failed(error)
         }
         progress?.finish()
@@ -92,68 +126,218 @@ public struct JobRunner {
         return summary
     }
 
-    /// Validates, engineers features and scores one batch; returns the output batch and every
-    /// rejection of the batch (parse, validate, features, model) in input order.
-    func score(_ read: ReadResult) throws -> (Batch, [Rejection]) {
-        var batch = read.batch
-        var rejections = read.rejections
+    // MARK: - Checkpoints
 
-        var verdicts = RowVerdicts(rowCount: batch.rowCount)
-        for v in plan.validators { try v.validate(batch, verdicts: &verdicts) }
-        rejections += verdicts.rejections(stage: "validate", origins: batch.origins)
-        batch = batch.keeping(verdicts)
-
-        for step in plan.features {
-            var stepVerdicts = RowVerdicts(rowCount: batch.rowCount)
-            let next = try step.apply(batch, verdicts: &stepVerdicts)
-            rejections += stepVerdicts.rejections(stage: "features", origins: next.origins)
-            batch = next.keeping(stepVerdicts)
-        }
-
-        var modelVerdicts = RowVerdicts(rowCount: batch.rowCount)
-        var matrix = try plan.model.matrix(from: batch, verdicts: &modelVerdicts)
-        if modelVerdicts.rejectedCount > 0 {
-            rejections += modelVerdicts.rejections(stage: "model", origins: batch.origins)
-            let kept = modelVerdicts.keptRows()
-            batch = batch.gather(kept)
-            matrix = matrix.gather(kept)
-        }
-        var predictions = try plan.model.predict(matrix)
-        let unusable = predictions.nonFiniteRows()
-        if !unusable.isEmpty {
-            var outputVerdicts = RowVerdicts(rowCount: batch.rowCount)
-            for r in unusable {
-                outputVerdicts.reject(r, rule: "non_finite_output",
-                                      reason: "the model's output for this row is not a finite number (extreme inputs or weights)")
+    /// Decides where checkpoints go and returns the one to resume from, if any. A fresh run
+    /// discards a stale checkpoint; `--resume` without one starts from the beginning and says so.
+    mutating func prepareCheckpoint() throws -> Checkpoint? {
+        let canResume = !toStdout && !plan.reader.inputPaths.isEmpty
+        guard canResume else {
+            if runner.resume {
+                logger.notice("this job cannot resume (its input is stdin or its output stdout); starting from the beginning")
             }
-            rejections += outputVerdicts.rejections(stage: "model", origins: batch.origins)
-            let kept = outputVerdicts.keptRows()
-            batch = batch.gather(kept)
-            predictions = predictions.gather(kept)
+            return nil
         }
-        let scored = plan.output.project(batch, predictions)
-        if rejections.count > 1 { rejections.sort { $0.line < $1.line } }
-        return (scored, rejections)
+        let path = Checkpoint.path(forOutput: outputPath)
+        checkpointPath = path
+        let identity = try JobIdentity(plan: plan)
+        self.identity = identity
+        guard runner.resume else {
+            if FileManager.default.fileExists(atPath: path) {
+                Checkpoint.remove(path: path)
+                logger.notice("discarded the checkpoint of an earlier run (use --resume to continue one)")
+            }
+            return nil
+        }
+        guard let checkpoint = try Checkpoint.load(path: path) else {
+            logger.notice("--resume: no checkpoint for this job; starting from the beginning")
+            return nil
+        }
+        let changes = identity.changes(since: checkpoint.identity)
+        if !changes.isEmpty {
+            throw CheckpointError("cannot resume: \(changes.joined(separator: "; ")). Run without --resume to start over.")
+        }
+        logger.notice("resuming from the checkpoint", metadata: [
+            "rows.read": "\(checkpoint.records)", "rows.written": "\(checkpoint.rowsWritten)",
+            "rows.quarantined": "\(checkpoint.rowsQuarantined)",
+        ])
+        return checkpoint
     }
 
-    struct Counts {
-        var read = 0, written = 0, quarantined = 0
-        var byRule: [String: Int] = [:]
+    /// A killed run had both outputs complete and durable: finish its renames.
+    mutating func finishCommit(_ checkpoint: Checkpoint) throws -> JobSummary {
+        try AtomicOutputFile.publishLeftover(path: plan.quarantinePath)
+        FaultInjection.point("between-renames")
+        try AtomicOutputFile.publishLeftover(path: outputPath)
+        removeCheckpoint()
+        counts = JobCounts(checkpoint)
+        progress?.finish()
+        logger.info("job finished (the resumed run only had to publish its outputs)")
+        return counts.summary(plan: plan, status: .succeeded, start: start, output: outputPath, error: nil)
+    }
 
-        mutating func add(read r: Int, written w: Int, rejections: [Rejection]) {
-            read += r
-            written += w
-            quarantined += rejections.count
-            for x in rejections { byRule["\(x.stage)/\(x.rule)", default: 0] += 1 }
+    /// Opens the writer and the quarantine, continuing a checkpoint's files when resuming, and
+    /// moves the reader to the checkpoint's position.
+    mutating func openOutputs(resuming checkpoint: Checkpoint?) throws {
+        var context = plan.context
+        context.resuming = checkpoint != nil
+        let out = try ScoringPlan.plugin(plan.registry.writers, plan.spec.writer).make(plan.spec.writer, context, plan.output.schema)
+        writer = out
+        let rejected = try QuarantineWriter(path: plan.quarantinePath, source: plan.reader.sourceName, keepExisting: checkpoint != nil)
+        quarantine = rejected
+        guard let checkpoint else {
+            // Writers without checkpoints (Parquet buffers row groups) run without them.
+            if checkpointPath != nil, try out.checkpoint() == nil { checkpointPath = nil }
+            return
+        }
+        try out.resume(from: checkpoint.output)
+        try rejected.resume(from: checkpoint.quarantine)
+        counts = JobCounts(checkpoint)
+        position = checkpoint.position
+        if let p = checkpoint.position, try plan.reader.seek(to: p) { return }
+        var left = checkpoint.records
+        while left > 0 {
+            guard let read = try plan.reader.next(maxRows: min(left, 65536)) else {
+                throw CheckpointError("cannot resume: the input ends before the checkpoint's row \(checkpoint.records)")
+            }
+            left -= read.rowsRead
+        }
+    }
+
+    /// Records a checkpoint when the job has them; true when one was recorded.
+    mutating func checkpointIfPossible(phase: Checkpoint.Phase) throws -> Bool {
+        guard let checkpointPath, let identity, let writer, let quarantine else { return false }
+        // The outputs first: every byte the checkpoint counts must be on disk before it is.
+        guard let output = try writer.checkpoint(), let rejected = try quarantine.checkpoint() else { return false }
+        let checkpoint = Checkpoint(identity: identity, phase: phase, records: counts.read,
+                                    position: positionKnown ? position : nil, rowsWritten: counts.written,
+                                    rowsQuarantined: counts.quarantined, quarantinedByRule: counts.byRule,
+                                    output: output, quarantine: rejected)
+        try checkpoint.save(path: checkpointPath)
+        return true
+    }
+
+    func removeCheckpoint() {
+        if let checkpointPath { Checkpoint.remove(path: checkpointPath) }
+    }
+
+    // MARK: - Streaming
+
+    /// Streams the input through the workers until its end, a stop request or an error.
+    mutating func stream() throws {
+        guard let writer, let quarantine else { return }
+        let workers = plan.workers
+        let pipeline = Pipeline(capacity: 2 * workers)
+        let sizer = BatchSizer(fixed: plan.batchRows, inFlight: pipeline.capacity)
+        let scorers = try (0 ..< workers).map { try BatchScorer(plan: plan, encoder: writer.encoder, first: $0 == 0) }
+        let threads = ThreadGroup()
+        let reader = HandOver(value: plan.reader)
+        let retry = plan.retry, logger = self.logger
+        threads.spawn(name: "batchscore-reader") {
+            while pipeline.waitForRoom() && StopRequest.signal == nil {
+                do {
+                    guard let unit = try retry.run("read", logger: logger, { try reader.value.nextUnit(maxRows: sizer.rows) }) else { break }
+                    pipeline.submit(unit)
+                } catch {
+                    pipeline.fail(error)
+                    return
+                }
+            }
+            pipeline.finishSource()
+        }
+        for (i, scorer) in scorers.enumerated() {
+            let scorer = HandOver(value: scorer)
+            threads.spawn(name: "batchscore-worker-\(i)") {
+                while let work = pipeline.nextWork() {
+                    pipeline.complete(work.seq, Result { try scorer.value.process(work.unit) })
+                }
+            }
+        }
+        defer {
+            pipeline.cancel()
+            threads.wait()
         }
 
-        func summary(plan: ScoringPlan, status: JobSummary.Status, start: Date, output: String, error: (any Error)?) -> JobSummary {
-            let seconds = Date().timeIntervalSince(start)
-            return JobSummary(job: plan.spec.name ?? plan.spec.file, status: status, rowsRead: read, rowsWritten: written,
-                              rowsQuarantined: quarantined, quarantinedByRule: byRule, seconds: seconds,
-                              rowsPerSecond: seconds > 0 ? Double(read) / seconds : 0, output: output,
-                              quarantine: plan.quarantinePath, error: error.map { "\($0)" })
+        let interval = plan.checkpointSeconds
+        var lastCheckpoint = ContinuousClock.now
+        var seq = 0
+        while let outcome = pipeline.take(seq) {
+            let scored = try outcome.get()
+            try plan.retry.run("write", logger: logger) { try writer.write(encoded: scored.encoded) }
+            FaultInjection.point("mid-batch", index: seq)
+            try plan.retry.run("quarantine", logger: logger) { try quarantine.append(scored.rejections) }
+            counts.add(read: scored.rowsRead, written: scored.encoded.rows, rejections: scored.rejections)
+            if let end = scored.end { position = end } else { positionKnown = false }
+            sizer.observe(rows: scored.rowsRead, seconds: scored.seconds, bytes: scored.footprint)
+            logger.debug("batch done", metadata: ["rows": "\(scored.rowsRead)", "rejected": "\(scored.rejections.count)"])
+            progress?.update(rows: counts.read, bytesRead: scored.end?.byteOffset ?? 0,
+                             totalBytes: scored.end == nil ? nil : plan.reader.totalBytes)
+            if plan.budget.isExceeded(rejected: counts.quarantined, read: counts.read) {
+                throw ErrorBudgetExceeded(rejected: counts.quarantined, read: counts.read, budget: plan.budget,
+                                          quarantinePath: plan.quarantinePath)
+            }
+            if checkpointPath != nil, ContinuousClock.now - lastCheckpoint >= .seconds(interval) {
+                _ = try checkpointIfPossible(phase: .running)
+                lastCheckpoint = ContinuousClock.now
+                FaultInjection.point("after-checkpoint", index: seq)
+            }
+            seq += 1
         }
+    }
+
+    // MARK: - Commit
+
+    /// Two phases: everything that can fail (flush, fsync) for both files first, then the renames,
+    /// so predictions and quarantine appear together or not at all. A checkpoint between the two
+    /// lets a run killed during the renames finish them on `--resume`.
+    mutating func commit() throws {
+        guard let writer, let quarantine else { return }
+        try plan.retry.run("prepare quarantine", logger: logger) { try quarantine.prepare() }
+        try plan.retry.run("prepare output", logger: logger) { try writer.prepare() }
+        _ = try checkpointIfPossible(phase: .committing)
+        FaultInjection.point("before-renames")
+        try quarantine.commit()
+        FaultInjection.point("between-renames")
+        try writer.commit()
+        removeCheckpoint()
+    }
+
+    func failed(_ error: any Error) -> JobFailure {
+        progress?.finish()
+        logger.error("job failed", metadata: ["error": "\(error)"])
+        return JobFailure(error: error, summary: counts.summary(plan: plan, status: .failed, start: start,
+                                                                output: outputPath, error: error))
+    }
+    var progress: ProgressReporter? { runner.progress }
+}
+
+/// Rows read, written and quarantined so far, and rejections by `stage/rule`.
+struct JobCounts {
+    var read = 0, written = 0, quarantined = 0
+    var byRule: [String: Int] = [:]
+
+    init() {}
+
+    init(_ checkpoint: Checkpoint) {
+        read = checkpoint.records
+        written = checkpoint.rowsWritten
+        quarantined = checkpoint.rowsQuarantined
+        byRule = checkpoint.quarantinedByRule
+    }
+
+    mutating func add(read r: Int, written w: Int, rejections: [Rejection]) {
+        read += r
+        written += w
+        quarantined += rejections.count
+        for x in rejections { byRule["\(x.stage)/\(x.rule)", default: 0] += 1 }
+    }
+
+    func summary(plan: ScoringPlan, status: JobSummary.Status, start: Date, output: String, error: (any Error)?) -> JobSummary {
+        let seconds = Date().timeIntervalSince(start)
+        return JobSummary(job: plan.spec.name ?? plan.spec.file, status: status, rowsRead: read, rowsWritten: written,
+                          rowsQuarantined: quarantined, quarantinedByRule: byRule, seconds: seconds,
+                          rowsPerSecond: seconds > 0 ? Double(read) / seconds : 0, output: output,
+                          quarantine: plan.quarantinePath, error: error.map { "\($0)" })
     }
 }
 

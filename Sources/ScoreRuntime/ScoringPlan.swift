@@ -20,11 +20,17 @@ public final class ScoringPlan {
     public let budget: ErrorBudget
     /// A var so tests can inject a clock for the backoff.
     public var retry: RetryPolicy
-    public let batchRows: Int
+    /// Rows per batch; nil for `auto` (adaptive).
+    public let batchRows: Int?
+    /// Worker threads (`runtime.workers`, `auto` = the cores).
+    public let workers: Int
+    /// Seconds between checkpoints (0: after every batch).
+    public let checkpointSeconds: Double
 
     init(spec: JobSpec, registry: PluginRegistry, context: PluginContext, model: any ScoringModel, modelPath: String,
          modelBytes: [UInt8], validators: [any RowValidator], features: [any FeatureStep], reader: any BatchReader,
-         output: OutputProjection, quarantinePath: String, budget: ErrorBudget, retry: RetryPolicy, batchRows: Int) {
+         output: OutputProjection, quarantinePath: String, budget: ErrorBudget, retry: RetryPolicy, batchRows: Int?,
+         workers: Int, checkpointSeconds: Double) {
         self.spec = spec
         self.registry = registry
         self.context = context
@@ -39,6 +45,8 @@ public final class ScoringPlan {
         self.budget = budget
         self.retry = retry
         self.batchRows = batchRows
+        self.workers = workers
+        self.checkpointSeconds = checkpointSeconds
     }
 
     /// Builds the plan: loads the model, opens the input, checks every column reference and that
@@ -46,7 +54,6 @@ public final class ScoringPlan {
     public static func build(spec: JobSpec, registry: PluginRegistry) throws -> ScoringPlan {
         let context = PluginContext(jobFile: spec.file, baseDirectory: spec.baseDirectory,
                                     seed: UInt64(spec.runtime.int("seed") ?? 0))
-        try checkWorkers(spec.runtime)
         try checkQuarantineIsAFile(spec)
 
         let (model, modelPath, modelBytes) = try loadModel(spec.model, registry: registry, context: context)
@@ -104,7 +111,9 @@ public final class ScoringPlan {
             quarantinePath: quarantinePath,
             budget: ErrorBudget(config: spec.runtime["max_rejected"]),
             retry: RetryPolicy(config: spec.runtime.section("retry")),
-            batchRows: spec.runtime.int("batch_rows") ?? 8192)
+            batchRows: spec.runtime.int("batch_rows"),
+            workers: spec.runtime.int("workers") ?? ProcessInfo.processInfo.activeProcessorCount,
+            checkpointSeconds: spec.runtime.double("checkpoint_secs") ?? 10)
     }
 
     /// The registry entry a checked section names. A spec checked against another registry is a
@@ -117,16 +126,6 @@ public final class ScoringPlan {
                                hint: "registered: \(entries.keys.sorted().joined(separator: ", "))")
         }
         return entry
-    }
-
-    /// One scoring pipeline runs per process in this version (the parallel engine comes later);
-    /// asking for more is refused rather than silently ignored.
-    static func checkWorkers(_ runtime: ConfigSection) throws {
-        if let n = runtime.int("workers"), n > 1 {
-            throw JobSpecError(at: runtime.location(of: "workers"), runtime.keyPath(of: "workers"),
-                               "this version scores with one worker; \(n) were asked for",
-                               hint: "use 1 or auto")
-        }
     }
 
     /// Refuses a quarantine on stdout: before anything is opened (an input on stdin would be read).

@@ -11,7 +11,7 @@ enum JobExecution {
     /// Builds the plan, runs it, prints the summary (to stderr when `summaryToStderr`, which
     /// stdout output needs) and writes `summaryJSON`. Throws the `ExitCode` the job ends with.
     static func execute(spec: JobSpec, options: JobOptions, progress: ProgressMode, summaryJSON: String?,
-                        summaryToStderr: Bool) throws {
+                        resume: Bool = false, summaryToStderr: Bool) throws {
         let startedAt = Date()
         let redact = Redactor(spec: spec)
         let logger = options.makeLogger(redact: redact)
@@ -19,6 +19,7 @@ enum JobExecution {
         // second OpenBLAS thread mostly spins — measured on the MLP (64, 32) job, 0.65 s either way,
         // at 110% CPU with one thread and 193% with two.
         BLAS.setThreads(1)
+        AllocatorTuning.apply()
         let plan: ScoringPlan
         do { plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry) } catch {
             throw fail(with: error, redact: redact)
@@ -30,7 +31,8 @@ enum JobExecution {
             throw fail(with: error, redact: redact)
         }
 
-        let runner = JobRunner(plan: plan, logger: logger, progress: ProgressReporter(mode: progress))
+        StopRequest.install()
+        let runner = JobRunner(plan: plan, logger: logger, progress: ProgressReporter(mode: progress), resume: resume)
         var summary: JobSummary
         var failure: (any Error)?
         do {

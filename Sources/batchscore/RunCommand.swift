@@ -11,7 +11,11 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Outputs are written to temporary files and renamed into place only when the job succeeds \
             (except writer.path "-", which streams to stdout; the summary then goes to stderr). \
-            Exit codes: 0 ok · 1 failure · 2 invalid job spec · 3 error budget exceeded · 64 usage.
+            A checkpoint beside the output records what is committed (runtime.checkpoint_secs); after a \
+            crash or a stop, `--resume` continues and writes the same bytes an uninterrupted run would. \
+            SIGINT / SIGTERM stop gracefully: the batches in flight are finished and a checkpoint is recorded. \
+            Exit codes: 0 ok · 1 failure · 2 invalid job spec · 3 error budget exceeded · 64 usage · \
+            130 / 143 stopped by SIGINT / SIGTERM (resumable).
             """)
 
     @OptionGroup var options: JobOptions
@@ -23,10 +27,13 @@ struct RunCommand: ParsableCommand {
                                valueName: "path"))
     var summaryJSON: String?
 
+    @Flag(help: "Continue from the checkpoint a killed or stopped run left (refused if the spec, model or input changed; without a checkpoint, starts from the beginning and says so).")
+    var resume = false
+
     func run() throws {
         let spec: JobSpec
         do { spec = try options.loadSpec() } catch { throw fail(with: error) }
-        try JobExecution.execute(spec: spec, options: options, progress: progress, summaryJSON: summaryJSON,
+        try JobExecution.execute(spec: spec, options: options, progress: progress, summaryJSON: summaryJSON, resume: resume,
                                  summaryToStderr: StandardStreams.isStream(spec.writer.string("path")))
     }
 }

@@ -26,7 +26,7 @@ import Testing
 
             """
         #expect(errorLines(yaml, environment: ["N": "100"])
-            == [#"job.yaml:9:15: runtime.batch_rows: expected integer, got string <redacted> (from ${N})"#])
+            == [#"job.yaml:9:15: runtime.batch_rows: expected auto | integer, got string <redacted> (from ${N})"#])
         let spec = try load(yaml.replacingOccurrences(of: "\"${N}\"", with: "${N}"), environment: ["N": "100"])
         #expect(spec.name == "price $5 nobody")
         #expect(spec.runtime["batch_rows"] == .int(100), "expansion happens before plain-scalar resolution")
@@ -68,7 +68,7 @@ import Testing
         #expect(lines.first == "job.yaml:1:10: version: unsupported version <redacted> (this batchscore reads version 1)")
         #expect(lines.contains("job.yaml:2:17: reader.type: unknown reader type <redacted> (registered readers: csv)"))
         #expect(lines.contains("job.yaml:9:16: runtime.retry.base_secs: expected number, got string <redacted> (from ${S})"))
-        #expect(lines.contains("job.yaml:6:15: runtime.batch_rows: expected integer, got string <redacted> (from ${S})"))
+        #expect(lines.contains("job.yaml:6:15: runtime.batch_rows: expected auto | integer, got string <redacted> (from ${S})"))
     }
 
     @Test func secretsInsideListsMarkTheWholeEntry() throws {

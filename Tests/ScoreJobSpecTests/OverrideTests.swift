@@ -18,7 +18,7 @@ import Testing
         #expect(spec.reader.string("path") == "data.csv", "siblings are kept")
 
         #expect(errorLines(Self.job, overrides: ["runtime.batch_rows=abc"])
-            == [#"--set runtime.batch_rows:1:20: runtime.batch_rows: expected integer, got string "abc""#])
+            == [#"--set runtime.batch_rows:1:20: runtime.batch_rows: expected auto | integer, got string "abc""#])
     }
 
     @Test func listIndicesInBothSpellings() throws {

@@ -25,11 +25,11 @@ import Testing
 
     @Test func wrongTypes() {
         #expect(errorLines(minimalJob + "runtime:\n  batch_rows: abc\n")
-            == [#"job.yaml:8:15: runtime.batch_rows: expected integer, got string "abc""#])
+            == [#"job.yaml:8:15: runtime.batch_rows: expected auto | integer, got string "abc""#])
         #expect(errorLines(minimalJob + "runtime: { batch_rows: 1.5 }\n")
-            == ["job.yaml:7:24: runtime.batch_rows: expected integer, got number 1.5"])
+            == ["job.yaml:7:24: runtime.batch_rows: expected auto | integer, got number 1.5"])
         #expect(errorLines(minimalJob + "runtime: { batch_rows: \"100\" }\n")
-            == [#"job.yaml:7:24: runtime.batch_rows: expected integer, got string "100""#])
+            == [#"job.yaml:7:24: runtime.batch_rows: expected auto | integer, got string "100""#])
         #expect(errorLines(minimalJob + "runtime: { retry: { jitter: 1 } }\n")
             == ["job.yaml:7:29: runtime.retry.jitter: expected boolean, got integer 1"])
         #expect(errorLines(minimalJob + "output: [id]\n")
@@ -48,7 +48,7 @@ import Testing
         #expect(errorLines(minimalJob + "runtime: { workers: 0 }\n")
             == ["job.yaml:7:21: runtime.workers: must be at least 1 (got 0)"])
         #expect(errorLines(minimalJob + "runtime: { workers: autoo }\n")
-            == [#"job.yaml:7:21: runtime.workers: expected auto, got string "autoo" (did you mean 'auto'?)"#])
+            == [#"job.yaml:7:21: runtime.workers: expected auto | integer, got string "autoo" (did you mean 'auto'?)"#])
         #expect(errorLines(minimalJob + "runtime: { workers: [1] }\n")
             == ["job.yaml:7:21: runtime.workers: expected auto | integer, got list"])
         #expect(errorLines(minimalJob + "runtime: { retry: { backoff: expo } }\n")
@@ -176,7 +176,7 @@ import Testing
             """
         #expect(errorLines(yaml) == [
             "job.yaml:1:37: writer.colour: unknown key (valid keys: type, path, delimiter)",
-            #"job.yaml:2:24: runtime.batch_rows: expected integer, got string "abc""#,
+            #"job.yaml:2:24: runtime.batch_rows: expected auto | integer, got string "abc""#,
             "job.yaml:3:10: version: unsupported version 3 (this batchscore reads version 1)",
             "job.yaml:4:17: reader.type: unknown reader type 'tsv' (did you mean 'csv'?)",
             #"job.yaml:5:32: model.format: expected auto | native, got string "onnx""#,

@@ -77,7 +77,7 @@ import Testing
         #expect(spec.output["confidence"] == .string("confidence"))
         #expect(spec.output["probabilities"] == .bool(false))
         #expect(spec.quarantine.entries.isEmpty)
-        #expect(spec.runtime.int("batch_rows") == 8192)
+        #expect(spec.runtime.string("batch_rows") == "auto")
         #expect(spec.runtime.entries["batch_rows"]?.location == nil)
         #expect(spec.runtime.string("workers") == "auto")
         #expect(spec.runtime.entries["max_rejected"]?.value == .null)

@@ -119,12 +119,6 @@ import ScoreCore
         }
     }
 
-    @Test func moreThanOneWorkerIsRefusedRatherThanIgnored() throws {
-        let dir = try TempDir()
-        try job(dir, csv: "a,b\n1,2\n", extra: "runtime: { workers: 4 }")
-        #expect(specError(dir)?.contains("runtime.workers: this version scores with one worker") == true)
-    }
-
     @Test func aFailedJobLeavesNeitherOutputNorQuarantine() throws {
         let dir = try TempDir()
         // The second record's unclosed quote is found mid-run (after type sampling would end).

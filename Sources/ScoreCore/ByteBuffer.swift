@@ -1,0 +1,61 @@
+/// A growable byte buffer on raw memory, for formatting hot loops: appends are a capacity check
+/// and a store, without `Array.append`'s uniqueness checks and generic paths (a third of the CSV
+/// writer's time before). Owned by one formatting call; `~Copyable`, so it cannot be shared by
+/// accident, and it frees its memory when it goes away.
+public struct ByteBuffer: ~Copyable {
+    public private(set) var base: UnsafeMutablePointer<UInt8>
+    public private(set) var count = 0
+    public private(set) var capacity: Int
+
+    public init(capacity: Int) {
+        self.capacity = max(64, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Makes room for `n` more bytes; `end` then points at the first of them.
+    @inline(__always)
+    public mutating func reserve(_ n: Int) {
+        if count &+ n > capacity { grow(to: count &+ n) }
+    }
+
+    /// The first unwritten byte (call `reserve` first, then `advance` by what was written).
+    @inline(__always)
+    public var end: UnsafeMutablePointer<UInt8> { base + count }
+
+    @inline(__always)
+    public mutating func advance(_ n: Int) { count &+= n }
+
+    @inline(__always)
+    public mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count &+= 1
+    }
+
+    @inline(__always)
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        guard n > 0 else { return }
+        reserve(n)
+        UnsafeMutableRawPointer(base + count).copyMemory(from: bytes.baseAddress!, byteCount: n)
+        count &+= n
+    }
+
+    public mutating func removeAll() { count = 0 }
+
+    /// The bytes written, as an array (one copy).
+    public func array() -> [UInt8] {
+        Array(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    private mutating func grow(to needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let new = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        new.update(from: base, count: count)
+        base.deallocate()
+        base = new
+        capacity = newCapacity
+    }
+}

@@ -1,0 +1,14 @@
+import ScoreCore
+
+extension Batch {
+    /// The batch's columns in `schema`'s order, for a writer of `file`; extra columns are ignored.
+    /// - Throws: `OutputError` naming the first schema column the batch lacks.
+    func columns(for schema: Schema, writing file: String) throws -> [Column] {
+        try schema.fields.map { field in
+            guard let column = column(named: field.name) else {
+                throw OutputError(file: file, "the batch has no column '\(field.name)'")
+            }
+            return column
+        }
+    }
+}
