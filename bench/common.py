@@ -1,8 +1,9 @@
-"""Helpers shared by the bench summaries (bench/compare.py, bench/models/summarize.py).
+"""Helpers shared by the bench summaries (bench/compare.py, bench/*/summarize.py).
 
     parse_time_v(path)          -> (wall seconds, peak RSS MB, exit status) of a GNU `time -v` report
     timings(time_dir, tool)     -> median wall / max peak RSS over time_<tool>_<k>.txt, or None
     check_outputs(rows, a, b, ...) -> True if two CSV outputs agree on `prediction` and `confidence`
+    parquet_as_csv(path, dir, name) -> a CSV of a Parquet output's `prediction`, `confidence` (for check_outputs)
 """
 import glob
 import os
@@ -86,3 +87,18 @@ def check_outputs(rows, a_path, b_path, tolerance, names=("batchscore", "seed"))
     verdict = "ok" if worst < tolerance and not np.isnan(diff).any() else "FAIL"
     print(f"confidence: max |diff| {worst:.3g} (tolerance {tolerance:g}) {verdict}")
     return ok and verdict == "ok"
+
+
+def parquet_as_csv(path, out_dir, name):
+    """A CSV (OUT_DIR/check_NAME.csv) of the `prediction` and `confidence` of PATH, for check_outputs;
+    PATH itself when it is not a Parquet file. pandas writes float64 round-trip exact."""
+    if not path.endswith(".parquet"):
+        return path
+    import pyarrow.parquet as pq
+    table = pq.read_table(path)
+    types = {f.name: str(f.type) for f in table.schema}
+    print(f"{name}: {os.path.basename(path)}: {table.num_rows:,} rows, {table.num_columns} columns; "
+          f"prediction {types.get('prediction')}, confidence {types.get('confidence')}")
+    csv = os.path.join(out_dir, f"check_{name}.csv")
+    table.select(["prediction", "confidence"]).to_pandas().to_csv(csv, index=False)
+    return csv

@@ -1,4 +1,4 @@
-# Shared helpers for the bench scripts (bench/run.sh, bench/models/run.sh). Source it, don't run it:
+# Shared helpers for the bench scripts (bench/run.sh, bench/*/run.sh). Source it, don't run it:
 #
 #   cd "$(dirname "${BASH_SOURCE[0]}")/.."     # the repo root
 #   source bench/lib.sh
@@ -43,6 +43,42 @@ ensure_data() {
   fi
 }
 
+# The files ../shared/anchors/train.py writes (bench/models and bench/engine use them).
+ANCHOR_MODEL_FILES=(xgb.json lgbm.txt hgb.joblib hgb.onnx mlp.joblib mlp.onnx lr.joblib lr.onnx
+                    lr_fe.joblib lr_fe.onnx wide_lr.joblib wide_lr.onnx models.json)
+
+# ensure_anchor_models ANCHORS DATA_DIR MODELS: train.py's models in MODELS, trained when one of
+# ANCHOR_MODEL_FILES is missing or with BENCH_REGEN=1. train.py reads DATA_DIR/customers_1m.parquet
+# and DATA_DIR/wide_200k.csv (generated first when missing), whatever size a bench scores.
+ensure_anchor_models() {
+  local anchors=$1 data=$2 models=$3 f need=0
+  for f in "${ANCHOR_MODEL_FILES[@]}"; do [[ -s $models/$f ]] || need=1; done
+  if ((need)) || flag BENCH_REGEN; then
+    ensure_data "$anchors" 1000000 "$data/customers_1m.parquet"
+    if [[ ! -s $data/wide_200k.csv ]] || flag BENCH_REGEN; then
+      "$PY" "$anchors/gen_data.py" --rows 200000 --wide 64 --out "$data/wide_200k.csv"
+    fi
+    "$PY" "$anchors/train.py" --data-dir "$data" --out-dir "$models"
+    for f in "${ANCHOR_MODEL_FILES[@]}"; do [[ -s $models/$f ]] || die "train.py did not write $models/$f"; done
+  else
+    echo "using existing ${models#"$ROOT"/}/{$(IFS=,; echo "${ANCHOR_MODEL_FILES[*]}")} (BENCH_REGEN=1 to retrain)"
+  fi
+}
+
+# export_native MODELS NAME...: tools/export_sklearn.py MODELS/NAME.joblib -> MODELS/native/NAME.json
+# (BatchScore's native format) when missing or older than the bundle.
+export_native() {
+  local models=$1 m; shift
+  mkdir -p "$models/native"
+  for m in "$@"; do
+    if [[ ! -s $models/native/$m.json || $models/$m.joblib -nt $models/native/$m.json ]]; then
+      "$PY" "$ROOT/tools/export_sklearn.py" "$models/$m.joblib" "$models/native/$m.json"
+    else
+      echo "using existing ${models#"$ROOT"/}/native/$m.json"
+    fi
+  done
+}
+
 # build_release: `swift build -c release`, unless BENCH_SKIP_BUILD=1.
 build_release() {
   if flag BENCH_SKIP_BUILD; then
@@ -55,12 +91,20 @@ build_release() {
 # timed TOOL K CMD...: runs CMD under /usr/bin/time -v, report in $OUT/time_TOOL_K.txt,
 # the command's own output in $OUT/TOOL_K.log. Stops the benchmark if the command fails.
 timed() {
+  timed_or_fail "$@" || exit 1
+}
+
+# timed_or_fail TOOL K CMD...: `timed`, but a failed command does not stop the benchmark: it prints
+# FAILED and the log's last lines, and returns the command's status. The time -v report records the
+# exit status, so bench/common.py's timings() counts the run as failed.
+timed_or_fail() {
   local tool=$1 k=$2; shift 2
-  local report=$OUT/time_${tool}_$k.txt log=$OUT/${tool}_$k.log
-  if ! /usr/bin/time -v -o "$report" "$@" >"$log" 2>&1; then
-    echo "$tool run $k FAILED; last lines of ${log#"$ROOT"/}:" >&2
+  local report=$OUT/time_${tool}_$k.txt log=$OUT/${tool}_$k.log status=0
+  /usr/bin/time -v -o "$report" "$@" >"$log" 2>&1 || status=$?
+  if ((status != 0)); then
+    echo "$tool run $k FAILED (exit $status); last lines of ${log#"$ROOT"/}:" >&2
     tail -n 20 "$log" >&2
-    exit 1
+    return "$status"
   fi
   printf '%-11s run %s: %s\n' "$tool" "$k" \
     "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$report") wall"

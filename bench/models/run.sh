@@ -41,8 +41,6 @@ PY=$ROOT/.venv/bin/python
 BIN=$ROOT/.build/release/batchscore
 
 DATA=$ROOT/bench/data/customers_1m.csv
-PARQUET=$ROOT/bench/data/customers_1m.parquet
-WIDE=$ROOT/bench/data/wide_200k.csv
 MODELS=$ROOT/bench/data/anchor-models
 NATIVE=$MODELS/native
 OUT=$ROOT/bench/out/models
@@ -70,28 +68,9 @@ ensure_data "$ANCHORS" "$ROWS" "$DATA"
 
 # ---------------------------------------------------------------------------------------------
 step "3/7 models: ../shared/anchors/train.py -> ${MODELS#"$ROOT"/}, native exports -> ${NATIVE#"$ROOT"/}"
-ANCHOR_FILES=(xgb.json lgbm.txt hgb.joblib hgb.onnx mlp.joblib mlp.onnx lr.joblib models.json)
-need_train=0
-for f in "${ANCHOR_FILES[@]}"; do [[ -s $MODELS/$f ]] || need_train=1; done
-if ((need_train)) || flag BENCH_REGEN; then
-  # train.py reads DATA_DIR/customers_1m.parquet (the same seeded rows as the CSV) and DATA_DIR/wide_200k.csv
-  ensure_data "$ANCHORS" "$ROWS" "$PARQUET"
-  if [[ ! -s $WIDE ]] || flag BENCH_REGEN; then
-    "$PY" "$ANCHORS/gen_data.py" --rows 200000 --wide 64 --out "$WIDE"
-  fi
-  "$PY" "$ANCHORS/train.py" --data-dir "$ROOT/bench/data" --out-dir "$MODELS"
-  for f in "${ANCHOR_FILES[@]}"; do [[ -s $MODELS/$f ]] || die "train.py did not write $MODELS/$f"; done
-else
-  echo "using existing ${MODELS#"$ROOT"/}/{$(IFS=,; echo "${ANCHOR_FILES[*]}")} (BENCH_REGEN=1 to retrain)"
-fi
-mkdir -p "$NATIVE"
-for m in hgb mlp lr; do
-  if [[ ! -s $NATIVE/$m.json || $MODELS/$m.joblib -nt $NATIVE/$m.json ]]; then
-    "$PY" tools/export_sklearn.py "$MODELS/$m.joblib" "$NATIVE/$m.json"
-  else
-    echo "using existing ${NATIVE#"$ROOT"/}/$m.json"
-  fi
-done
+# train.py (if a model is missing) reads bench/data/customers_1m.parquet and bench/data/wide_200k.csv
+ensure_anchor_models "$ANCHORS" "$ROOT/bench/data" "$MODELS"
+export_native "$MODELS" hgb mlp lr
 
 # ---------------------------------------------------------------------------------------------
 step "4/7 build: swift build -c release"

@@ -20,7 +20,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import check_outputs, load_timings, met  # noqa: E402  (bench/common.py)
+from common import check_outputs, load_timings, met, parquet_as_csv  # noqa: E402  (bench/common.py)
 
 TARGET = 1.5             # issue 5: Parquet -> Parquet at least 1.5x arrow_parquet.py's throughput
 PROJECTION_TARGET = 1.5  # "clearly less": reading all 20 columns takes >= 1.5x as long as reading 4
@@ -29,20 +29,6 @@ CONFIDENCE_TOL = 1e-9
 
 def fmt_rate(rows, s):
     return f"{rows / s:,.0f}" if s and s > 0 else "—"
-
-
-def as_csv(path, out_dir, name):
-    """A CSV with the `prediction` and `confidence` of PATH (Parquet or CSV), for check_outputs."""
-    if not path.endswith(".parquet"):
-        return path
-    import pyarrow.parquet as pq
-    table = pq.read_table(path)
-    types = {f.name: str(f.type) for f in table.schema}
-    print(f"{name}: {os.path.basename(path)}: {table.num_rows:,} rows, {table.num_columns} columns; "
-          f"prediction {types.get('prediction')}, confidence {types.get('confidence')}")
-    csv = os.path.join(out_dir, f"check_{name}.csv")
-    table.select(["prediction", "confidence"]).to_pandas().to_csv(csv, index=False)
-    return csv
 
 
 def main():
@@ -115,7 +101,7 @@ def main():
             print(f"missing: {path}")
             ok = False
             continue
-        files[name] = as_csv(path, d, name)
+        files[name] = parquet_as_csv(path, d, name)
     for x, y, what in [("batchscore", "arrow", "batchscore vs arrow_parquet.py (customers_1m.parquet)"),
                        ("bs-select4", "bs-all20", "projection: select 4 vs all 20"),
                        ("bs-select4", "arrow", "projection: select 4 vs arrow_parquet.py (same 4 features)")]:
