@@ -14,7 +14,7 @@ import ScoreCore
 /// come back as rejections with their physical line and original text; problems with the file as
 /// a whole (an unclosed quote, a record over `max_record_bytes`, I/O) are thrown as `InputError`.
 /// A class used by one task at a time, as `BatchReader` requires.
-public final class CSVReader: BatchReader {
+public final class CSVReader: TextUnitReader {
     /// How the file is laid out and typed (the plugin's config, checked).
     public struct Options: Sendable {
         /// The one-byte field separator.
@@ -82,7 +82,7 @@ public final class CSVReader: BatchReader {
     /// Converts scanned records to columns; fixed with the schema.
     private(set) var builder = CSVBatchBuilder(schema: Schema([]), typeSources: [], inferRows: 0, columnsKeyPath: "")
     /// The physical line of the next unread byte.
-    private(set) var nextLine = 1
+    var nextLine = 1
 
     /// Opens `path` and reads its header (and a sample of records when types are inferred).
     ///
@@ -122,100 +122,42 @@ public final class CSVReader: BatchReader {
     /// Reads up to `maxRows` records (at least one); blank lines are skipped and don't count, and
     /// rejections come back sorted by line. See `BatchReader.next(maxRows:)`.
     public func next(maxRows: Int) throws -> ReadResult? {
-        let scanned = try scanBatch(maxRows: maxRows)
-        // Nothing below can fail: the reader's position moves only once the batch is built.
-        var rejections = scanned.rejections
-        let batch = builder.makeBatch(file.kept, fields: fields, records: scanned.records, rejections: &rejections)
-        file.consume(scanned.bytes)
-        nextLine = scanned.nextLine
-        if scanned.consumed == 0 { return nil }
-        if rejections.count > 1 { rejections.sort { $0.line < $1.line } }
-        return ReadResult(batch: batch, rejections: rejections)
+        while true {
+            let cut = try cutUnit(maxRows: maxRows)
+            if cut.bytes == 0 { return nil }
+            // Parsed in place; the reader moves only once the batch is built, so a failure
+            // leaves it where it was.
+            let read = try unitParser.parse(UnsafeBufferPointer(start: file.kept, count: cut.bytes), firstLine: nextLine)
+            file.consume(cut.bytes)
+            nextLine += cut.lines
+            if read.rowsRead > 0 { return read }  // a unit of blank lines only: go on
+        }
     }
 
-    /// Finds the next `maxRows` records (the serial part: record boundaries need the quote state
-    /// from the start) and hands their bytes and field spans to a worker, which converts them to
-    /// columns. Records are found by the same scanner as `next`, so the two agree exactly.
+    /// Cuts the next `maxRows` records from the input and hands their bytes to a worker, which
+    /// scans and converts them. The cut is the only serial work: record boundaries found with
+    /// `memchr` on quote-free input, by an exact replica of the scanner's quote states otherwise
+    /// (see `CSVRecordBoundaries`), so a cut never falls inside a quoted field.
     public func nextUnit(maxRows: Int) throws -> ReadUnit? {
-        let scanned = try scanBatch(maxRows: maxRows)
-        if scanned.consumed == 0 {
-            file.consume(scanned.bytes)
-            nextLine = scanned.nextLine
-            return nil
-        }
-        let block = ScannedBlock(bytes: Array(UnsafeBufferPointer(start: file.kept, count: scanned.bytes)),
-                                 fields: fields.copy(), records: scanned.records, rejections: scanned.rejections)
-        file.consume(scanned.bytes)
-        nextLine = scanned.nextLine
-        let builder = self.builder
-        return ReadUnit(end: InputPosition(byteOffset: file.keptOffset, line: nextLine)) {
-            var rejections = block.rejections
-            let batch = block.bytes.withUnsafeBufferPointer { p in
-                builder.makeBatch(p.baseAddress ?? UnsafePointer(bitPattern: 1)!, fields: block.fields,
-                                  records: block.records, rejections: &rejections)
-            }
-            if rejections.count > 1 { rejections.sort { $0.line < $1.line } }
-            return ReadResult(batch: batch, rejections: rejections)
+        let cut = try cutUnit(maxRows: maxRows)
+        if cut.bytes == 0 { return nil }
+        let (bytes, firstLine, end) = takeUnit(bytes: cut.bytes, lines: cut.lines)
+        let parser = unitParser
+        return ReadUnit(end: end) {
+            try bytes.withUnsafeBufferPointer { try parser.parse($0, firstLine: firstLine, shared: bytes) }
         }
     }
 
-    /// Continues at `position` (a unit's end, from a checkpoint): the header is already read.
-    public func seek(to position: InputPosition) throws -> Bool {
-        guard !file.sequential else { return false }
-        file.reposition(to: position.byteOffset)
-        nextLine = position.line
-        return true
+    private func cutUnit(maxRows: Int) throws -> CSVRecordBoundaries.Cut {
+        try CSVRecordBoundaries(file: file, delimiter: options.delimiter, maxRecordBytes: options.maxRecordBytes,
+                                firstLine: nextLine).cut(records: max(1, maxRows))
     }
 
-    public var inputPaths: [String] { file.sequential ? [] : [path] }
-
-    /// The records of one batch, found in the kept bytes; the reader has not moved yet.
-    struct ScannedBatch {
-        var records: RecordList
-        var rejections: [Rejection]
-        /// Bytes the batch spans from the start of the kept bytes.
-        var bytes: Int
-        var nextLine: Int
-        /// Records consumed, rejected ones included.
-        var consumed: Int
+    private var unitParser: CSVUnitParser {
+        CSVUnitParser(builder: builder, delimiter: options.delimiter, maxRecordBytes: options.maxRecordBytes,
+                      sourceName: sourceName)
     }
 
-    /// Scans up to `maxRows` records (at least one) into `fields`; wrong field counts become
-    /// rejections. Blank lines are skipped and don't count.
-    private func scanBatch(maxRows: Int) throws -> ScannedBatch {
-        let limit = max(1, maxRows)
-        fields.removeAll()
-        var records = RecordList(reserving: min(limit, 1 << 16))
-        var rejections: [Rejection] = []
-        let columnCount = schema.fields.count
-        var rel = 0
-        var line = nextLine
-        var consumed = 0
-        scanning: while consumed < limit {
-            let mark = fields.count
-            switch try scanRecord(at: rel, line: line) {
-            case .end, .incomplete:
-                break scanning
-            case .blank(let next):
-                rel = next
-                line += 1
-            case .record(let span):
-                if span.fieldCount != columnCount {
-                    fields.truncate(to: mark)
-                    rejections.append(Rejection(
-                        line: line, stage: "parse", rule: "field_count",
-                        reason: "expected \(columnCount) field\(columnCount == 1 ? "" : "s"), found \(span.fieldCount)",
-                        record: text(span)))
-                } else {
-                    records.append(start: span.start, end: span.contentEnd, line: line)
-                }
-                consumed += 1
-                line += span.lineBreaks
-                rel = span.next
-            }
-        }
-        return ScannedBatch(records: records, rejections: rejections, bytes: rel, nextLine: line, consumed: consumed)
-    }
 
     // MARK: - Scanning
 
@@ -245,8 +187,12 @@ public final class CSVReader: BatchReader {
         }
     }
 
-    private func recordTooLong(line: Int, openQuote: Int?) -> InputError {
-        var message = "the record starting at line \(line) is longer than max_record_bytes (\(options.maxRecordBytes) bytes)"
+    func recordTooLong(line: Int, openQuote: Int?) -> InputError {
+        Self.recordTooLong(line: line, openQuote: openQuote, maxRecordBytes: options.maxRecordBytes, sourceName: sourceName)
+    }
+
+    static func recordTooLong(line: Int, openQuote: Int?, maxRecordBytes: Int, sourceName: String) -> InputError {
+        var message = "the record starting at line \(line) is longer than max_record_bytes (\(maxRecordBytes) bytes)"
         if let openQuote { message += "; is the quote opened at line \(openQuote) closed?" }
         return InputError(file: sourceName, line: line, message)
     }
@@ -405,22 +351,6 @@ public final class CSVReader: BatchReader {
         }
         fields.removeAll()
         return (columnCount ?? 0, inference)
-    }
-}
-
-/// A batch's bytes and field spans, handed from the reader to the one worker that parses them.
-/// `@unchecked Sendable`: the field table is a class, but after the hand-over only that worker uses it.
-final class ScannedBlock: @unchecked Sendable {
-    let bytes: [UInt8]
-    let fields: FieldTable
-    let records: RecordList
-    let rejections: [Rejection]
-
-    init(bytes: [UInt8], fields: FieldTable, records: RecordList, rejections: [Rejection]) {
-        self.bytes = bytes
-        self.fields = fields
-        self.records = records
-        self.rejections = rejections
     }
 }
 

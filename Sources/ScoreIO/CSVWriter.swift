@@ -136,7 +136,7 @@ struct CSVEncoder: BatchEncoder {
                     let k = c &* rows &+ r
                     start = k == 0 ? 0 : ends[k &- 1]
                     let length = ends[k] &- start
-                    (o + n).update(from: bytes + start, count: length)
+                    ByteCopy.copy(o + n, bytes + start, length)
                     n &+= length
                     o[n] = c == columnCount &- 1 ? CSVScanner.lf : delimiter
                     n &+= 1

@@ -52,16 +52,6 @@ final class FieldTable {
 
     func removeAll() { count = 0 }
 
-    /// A table of its own with the same fields (for a batch handed to a worker).
-    func copy() -> FieldTable {
-        let table = FieldTable(capacity: count)
-        table.starts.update(from: starts, count: count)
-        table.ends.update(from: ends, count: count)
-        table.kinds.update(from: kinds, count: count)
-        table.count = count
-        return table
-    }
-
     private func grow() {
         let newCapacity = capacity * 2
         starts = Self.reallocate(starts, count: count, to: newCapacity)

@@ -31,7 +31,7 @@ extension JSONLReader {
         options.columnsKeyPath = section.keyPath(of: "columns")
         options.columns = try ReaderConfig.declaredColumns(section)
         let (opened, name) = try ReaderConfig.open(section, path: path, context: context)
-        return try JSONLReader(opened: opened, sourceName: name, options: options, requirements: requirements,
+        return try JSONLReader(opened: opened, path: context.resolve(path), sourceName: name, options: options, requirements: requirements,
                                chunkSize: CSVReader.defaultChunkSize)
     }
 }

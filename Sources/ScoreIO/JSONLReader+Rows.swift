@@ -1,7 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ScoreCore
 
-/// Turning one line's object into typed cells, and cells into columns.
-extension JSONLReader {
+/// Turns lines into a batch: each line's object into typed cells, cells into columns. A value
+/// fixed once the schema is, so the workers each parse their own units with it.
+struct JSONLRowParser: Sendable {
+    let schema: Schema
+    let columnIndex: [String: Int]
+    let typeSources: [JSONLReader.TypeSource]
+    let inferRows: Int
+    let columnsKeyPath: String
+
+    /// The batch of the lines in `p[0 ..< end]`, which start on `firstLine`: blank lines are
+    /// skipped, lines that are not rows become rejections. `shared`, when given, is the array `p`
+    /// points into (rows keep it as their original text instead of a copy).
+    func parse(_ p: UnsafePointer<UInt8>, end: Int, firstLine: Int, shared: [UInt8]? = nil) -> ReadResult {
+        var records = RecordList(reserving: end / 32 + 1)
+        var rejections: [Rejection] = []
+        var builders = schema.fields.map { ColumnBuilder(type: $0.type, reserving: end / 32 + 1) }
+        var cells = [Cell](repeating: .null, count: schema.fields.count)
+        var rel = 0
+        var line = firstLine
+        while rel < end {
+            let lf = memchr(p + rel, 0x0A, end - rel).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - p } ?? end
+            let contentEnd = lf > rel && p[lf - 1] == 0x0D ? lf - 1 : lf
+            defer {
+                rel = lf + 1
+                line += 1
+            }
+            if JSONLReader.isBlank(p, from: rel, to: contentEnd) { continue }
+            let bytes = Array(UnsafeBufferPointer(start: p + rel, count: contentEnd - rel))
+            if let problem = convert(bytes, into: &cells) {
+                rejections.append(Rejection(line: line, stage: "parse", rule: problem.rule, reason: problem.reason, record: bytes))
+                continue
+            }
+            for c in 0 ..< cells.count { builders[c].append(cells[c]) }
+            records.append(start: rel, end: contentEnd, line: line)
+        }
+        let columns = zip(schema.fields, builders).map { $1.column(named: $0.name) }
+        return ReadResult(batch: Batch(columns: columns, origins: Self.makeOrigins(p, records: records, shared: shared)),
+                          rejections: rejections)
+    }
+
+    /// The rows' original text: `shared`, or one copy of the batch's byte range.
+    private static func makeOrigins(_ p: UnsafePointer<UInt8>, records: RecordList, shared: [UInt8]?) -> RowOrigins {
+        guard records.count > 0 else { return RowOrigins() }
+        if let shared {
+            return RowOrigins(lines: records.lines, recordBytes: shared, recordStarts: records.starts, recordEnds: records.ends)
+        }
+        let first = records.starts[0]
+        let bytes = Array(UnsafeBufferPointer(start: p + first, count: records.ends[records.count - 1] - first))
+        return RowOrigins(lines: records.lines, recordBytes: bytes, recordStarts: records.starts.map { $0 - first },
+                          recordEnds: records.ends.map { $0 - first })
+    }
+
     /// Why a line is not a row.
     struct RowProblem: Error {
         /// `json` (not valid JSON, or not an object), `nested` or `type`.
@@ -91,13 +148,13 @@ extension JSONLReader {
         case .requiredNumeric:
             return base + " (the job uses this column as a number)"
         case .inferred:
-            return base + " (\(field.type) was inferred from the first \(options.inferRows) objects; declare the column's type under \(options.columnsKeyPath))"
+            return base + " (\(field.type) was inferred from the first \(inferRows) objects; declare the column's type under \(columnsKeyPath))"
         }
     }
 }
 
 /// One value of a row, converted to its column's type.
-enum Cell {
+enum Cell: Sendable {
     case null
     case double(Double)
     case int(Int64)

@@ -15,7 +15,7 @@ import ScoreCore
 /// a value of the wrong type, a nested object or list) comes back as a rejection with its
 /// physical line and original text; only problems with the input as a whole (a line over
 /// `max_record_bytes`, I/O) are thrown. A class used by one task at a time, as `BatchReader` requires.
-public final class JSONLReader: BatchReader {
+public final class JSONLReader: TextUnitReader {
     /// How the input is typed (the plugin's config, checked).
     public struct Options: Sendable {
         /// Declared column types, which win over the sample.
@@ -62,12 +62,14 @@ public final class JSONLReader: BatchReader {
     public var bytesRead: Int64 { file.keptOffset }
 
     let options: Options
+    /// The path opened (`-` for stdin).
+    let path: String
     let file: ChunkedFile
     private(set) var typeSources: [TypeSource] = []
     /// Column index by key, for placing an object's members.
     private(set) var columnIndex: [String: Int] = [:]
     /// The physical line of the next unread byte.
-    private(set) var nextLine = 1
+    var nextLine = 1
 
     /// Opens `path` (`-` for stdin) and reads the sample that names and types the columns.
     ///
@@ -86,10 +88,13 @@ public final class JSONLReader: BatchReader {
     convenience init(path: String, sourceName: String?, options: Options, requirements: ReaderRequirements,
                      chunkSize: Int) throws {
         let (opened, name) = try ReaderConfig.open(path: path, sourceName: sourceName)
-        try self.init(opened: opened, sourceName: name, options: options, requirements: requirements, chunkSize: chunkSize)
+        try self.init(opened: opened, path: path, sourceName: name, options: options, requirements: requirements,
+                      chunkSize: chunkSize)
     }
 
-    init(opened: OpenedFile, sourceName: String, options: Options, requirements: ReaderRequirements, chunkSize: Int) throws {
+    init(opened: OpenedFile, path: String, sourceName: String, options: Options, requirements: ReaderRequirements,
+         chunkSize: Int) throws {
+        self.path = path
         self.sourceName = sourceName
         self.totalBytes = opened.size
         self.options = options
@@ -101,38 +106,46 @@ public final class JSONLReader: BatchReader {
     /// Reads up to `maxRows` non-blank lines (at least one); blank lines are skipped and don't
     /// count. Rejections come back sorted by line. See `BatchReader.next(maxRows:)`.
     public func next(maxRows: Int) throws -> ReadResult? {
-        let limit = max(1, maxRows)
-        var records = RecordList(reserving: min(limit, 1 << 16))
-        var rejections: [Rejection] = []
-        var builders = schema.fields.map { ColumnBuilder(type: $0.type, reserving: min(limit, 1 << 16)) }
-        var cells = [Cell](repeating: .null, count: schema.fields.count)
-        var rel = 0
-        var line = nextLine
-        var consumed = 0
-        scanning: while consumed < limit {
-            guard case .line(let start, let end, let next) = try scanLine(at: rel, line: line) else { break scanning }
-            defer {
-                rel = next
-                line += 1
-            }
-            let p = file.kept
-            if Self.isBlank(p, from: start, to: end) { continue }
-            consumed += 1
-            let bytes = Array(UnsafeBufferPointer(start: p + start, count: end - start))
-            if let problem = convert(bytes, into: &cells) {
-                rejections.append(Rejection(line: line, stage: "parse", rule: problem.rule, reason: problem.reason, record: bytes))
-                continue
-            }
-            for c in 0 ..< cells.count { builders[c].append(cells[c]) }
-            records.append(start: start, end: end, line: line)
-        }
+        let cut = try cutLines(maxRows: maxRows)
         // Nothing below can fail: the reader's position moves only once the batch is built.
-        let columns = zip(schema.fields, builders).map { $1.column(named: $0.name) }
-        let batch = Batch(columns: columns, origins: makeOrigins(file.kept, records: records))
-        file.consume(rel)
-        nextLine = line
-        if consumed == 0 { return nil }
-        return ReadResult(batch: batch, rejections: rejections)
+        let read = rowParser.parse(file.kept, end: cut.bytes, firstLine: nextLine)
+        file.consume(cut.bytes)
+        nextLine += cut.lines
+        return cut.records == 0 ? nil : read
+    }
+
+    /// Cuts the next `maxRows` non-blank lines (a JSON string cannot hold a raw line break, so every
+    /// LF ends a record) and hands their bytes to a worker, which parses them.
+    public func nextUnit(maxRows: Int) throws -> ReadUnit? {
+        let cut = try cutLines(maxRows: maxRows)
+        if cut.bytes == 0 { return nil }
+        let (bytes, firstLine, end) = takeUnit(bytes: cut.bytes, lines: cut.lines)
+        let parser = rowParser
+        return ReadUnit(end: end) {
+            bytes.withUnsafeBufferPointer { buffer in
+                parser.parse(buffer.baseAddress!, end: buffer.count, firstLine: firstLine, shared: bytes)
+            }
+        }
+    }
+
+
+    /// Finds the next `maxRows` non-blank lines without consuming them: the bytes they span from
+    /// the kept start (blank lines included), the lines and the records.
+    private func cutLines(maxRows: Int) throws -> (bytes: Int, lines: Int, records: Int) {
+        let limit = max(1, maxRows)
+        var rel = 0, lines = 0, records = 0
+        while records < limit {
+            guard case .line(let start, let end, let next) = try scanLine(at: rel, line: nextLine + lines) else { break }
+            if !Self.isBlank(file.kept, from: start, to: end) { records += 1 }
+            lines += 1
+            rel = next
+        }
+        return (rel, lines, records)
+    }
+
+    private var rowParser: JSONLRowParser {
+        JSONLRowParser(schema: schema, columnIndex: columnIndex, typeSources: typeSources, inferRows: options.inferRows,
+                       columnsKeyPath: options.columnsKeyPath)
     }
 
     // MARK: - Lines
@@ -170,15 +183,6 @@ public final class JSONLReader: BatchReader {
     static func isBlank(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Bool {
         for i in start ..< end where p[i] != 0x20 && p[i] != 0x09 && p[i] != 0x0D { return false }
         return true
-    }
-
-    /// One copy of the batch's byte range, with each row's offsets into it.
-    private func makeOrigins(_ p: UnsafePointer<UInt8>, records: RecordList) -> RowOrigins {
-        guard records.count > 0 else { return RowOrigins() }
-        let first = records.starts[0]
-        let bytes = Array(UnsafeBufferPointer(start: p + first, count: records.ends[records.count - 1] - first))
-        return RowOrigins(lines: records.lines, recordBytes: bytes, recordStarts: records.starts.map { $0 - first },
-                          recordEnds: records.ends.map { $0 - first })
     }
 
     private func skipByteOrderMark() throws {

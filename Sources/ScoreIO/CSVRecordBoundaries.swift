@@ -1,0 +1,199 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ScoreCore
+
+/// Finds where the next N records of a CSV end, without tokenizing them: the serial part of
+/// parallel parsing. Workers then scan each cut on their own, so the cut must fall exactly where
+/// `CSVScanner` would end a record — never inside a quoted field.
+///
+/// Quote-free input (most files) is cut with `memchr` for LF: every LF ends a record there. When
+/// the bytes up to the cut hold a quote or a CR, the cut is redone by `exactCut`, a byte-level
+/// replica of the scanner's states (field start, unquoted, quoted, after a closing quote; a quote
+/// inside an unquoted field is literal; LF, CRLF and a bare CR end a record; blank lines are lines
+/// but not records). Either way the reader only reads ahead; it consumes nothing.
+struct CSVRecordBoundaries {
+    let file: ChunkedFile
+    let delimiter: UInt8
+    let maxRecordBytes: Int
+    /// The physical line of the first kept byte (for errors).
+    let firstLine: Int
+
+    /// The cut: bytes from the start of the kept bytes, the physical lines they span and the records
+    /// (non-blank) they hold. `bytes == 0` only at the end of the input.
+    struct Cut {
+        var bytes: Int
+        var lines: Int
+        var records: Int
+    }
+
+    func cut(records limit: Int) throws -> Cut {
+        if let cut = try lineCut(records: limit) { return cut }
+        return try exactCut(records: limit)
+    }
+
+    /// Cuts after `limit` non-blank LF-terminated lines; nil when the bytes up to the cut hold a
+    /// quote or a CR (then lines are not records, and `exactCut` decides).
+    private func lineCut(records limit: Int) throws -> Cut? {
+        var pos = 0, lines = 0, records = 0
+        while records < limit {
+            let remaining = file.keptCount - pos
+            if remaining > 0, let found = memchr(file.kept + pos, Int32(CSVScanner.lf), remaining) {
+                let at = UnsafeRawPointer(found) - UnsafeRawPointer(file.kept)
+                if at - pos > maxRecordBytes { return nil }  // `exactCut` reports it with its line
+                if at > pos { records += 1 }
+                lines += 1
+                pos = at + 1
+                continue
+            }
+            if file.atEOF {
+                if remaining > 0 {
+                    records += 1  // a last record without a line break
+                    pos = file.keptCount
+                }
+                break
+            }
+            if remaining > maxRecordBytes { return nil }
+            try file.readMore()
+        }
+        let p = UnsafeMutableRawPointer(mutating: file.kept)
+        if pos > 0 && (memchr(p, Int32(CSVScanner.quote), pos) != nil || memchr(p, Int32(CSVScanner.cr), pos) != nil) {
+            return nil
+        }
+        return Cut(bytes: pos, lines: lines, records: records)
+    }
+
+    private enum State { case fieldStart, unquoted, quoted, afterQuote }
+
+    /// The scanner's record boundaries, byte by byte.
+    private func exactCut(records limit: Int) throws -> Cut {
+        let quote = CSVScanner.quote, lf = CSVScanner.lf, cr = CSVScanner.cr, delimiter = self.delimiter
+        var state = State.fieldStart
+        var i = 0, lines = 0, records = 0
+        var recordStart = 0, recordLines = 0
+        var quoteLines = 0  // lines before the open quote of the current record
+        var p = file.kept
+        while records < limit {
+            if i >= file.keptCount || (p[i] == cr && i + 1 >= file.keptCount) {
+                // Out of bytes (or a CR whose meaning depends on the next byte).
+                if file.atEOF {
+                    if i >= file.keptCount {
+                        if i > recordStart { records += 1 }  // the last record (an unclosed quote is the worker's to report)
+                        break
+                    }
+                } else {
+                    if i - recordStart > maxRecordBytes {
+                        throw CSVReader.recordTooLong(line: firstLine + recordLines,
+                                                      openQuote: state == .quoted ? firstLine + quoteLines : nil,
+                                                      maxRecordBytes: maxRecordBytes, sourceName: file.name)
+                    }
+                    try file.readMore()
+                    p = file.kept
+                    continue
+                }
+            }
+            let c = p[i]
+            var boundary = false
+            switch state {
+            case .fieldStart, .unquoted, .afterQuote:
+                if c == lf || c == cr {
+                    boundary = true
+                } else if c == delimiter {
+                    state = .fieldStart
+                } else if c == quote {
+                    if state == .fieldStart {
+                        state = .quoted
+                        quoteLines = lines
+                    } else if state == .afterQuote {
+                        state = .quoted  // a doubled quote: still inside the field
+                    }
+                } else {
+                    state = .unquoted
+                }
+            case .quoted:
+                if c == quote {
+                    state = .afterQuote
+                } else if c == lf {
+                    lines += 1
+                } else if c == cr && i + 1 < file.keptCount && p[i + 1] != lf {
+                    lines += 1
+                }
+            }
+            let terminator = i
+            i += 1
+            if boundary {
+                if c == cr && i < file.keptCount && p[i] == lf { i += 1 }
+                lines += 1
+                if terminator > recordStart { records += 1 }  // otherwise a blank line
+                state = .fieldStart
+                recordStart = i
+                recordLines = lines
+            }
+        }
+        return Cut(bytes: i, lines: lines, records: records)
+    }
+}
+
+/// Scans one cut of a CSV (whole records, from a record boundary) and converts it to a batch:
+/// the per-worker part of parallel parsing. A value, so each unit carries its own.
+struct CSVUnitParser: Sendable {
+    let builder: CSVBatchBuilder
+    let delimiter: UInt8
+    let maxRecordBytes: Int
+    let sourceName: String
+
+    /// The batch of the records in `bytes`, which start on `firstLine`; field-count and type
+    /// problems become rejections (sorted by line). Throws `InputError` for an unclosed quote
+    /// (only possible at the end of the input) or a record over `max_record_bytes`.
+    /// `shared`, when given, is the array `bytes` views: rows keep it as their original text.
+    func parse(_ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, shared: [UInt8]? = nil) throws -> ReadResult {
+        let end = bytes.count
+        let placeholder: [UInt8] = [0]  // a valid pointer even for no bytes
+        return try placeholder.withUnsafeBufferPointer { fallback -> ReadResult in
+            let p = bytes.baseAddress ?? fallback.baseAddress!
+            let scanner = CSVScanner(delimiter: delimiter)
+            let columnCount = builder.schema.fields.count
+            let fields = FieldTable(capacity: max(16, end / 4))
+            var records = RecordList(reserving: end / 16 + 1)
+            var rejections: [Rejection] = []
+            var rel = 0, line = firstLine
+            scanning: while true {
+                let mark = fields.count
+                // The cut ends after a terminator (or at the end of the input): EOF semantics hold.
+                switch scanner.scan(p, end: end, from: rel, atEOF: true, fields: fields) {
+                case .end:
+                    break scanning
+                case .incomplete(let openQuote):
+                    let quoteLine = line + (openQuote ?? 0)
+                    throw InputError(file: sourceName, line: quoteLine, "unclosed quote starting at line \(quoteLine)")
+                case .blank(let next):
+                    rel = next
+                    line += 1
+                case .record(let span):
+                    if span.contentEnd - span.start > maxRecordBytes {
+                        throw CSVReader.recordTooLong(line: line, openQuote: nil, maxRecordBytes: maxRecordBytes,
+                                                      sourceName: sourceName)
+                    }
+                    if span.fieldCount != columnCount {
+                        fields.truncate(to: mark)
+                        rejections.append(Rejection(
+                            line: line, stage: "parse", rule: "field_count",
+                            reason: "expected \(columnCount) field\(columnCount == 1 ? "" : "s"), found \(span.fieldCount)",
+                            record: Array(UnsafeBufferPointer(start: p + span.start, count: span.contentEnd - span.start))))
+                    } else {
+                        records.append(start: span.start, end: span.contentEnd, line: line)
+                    }
+                    line += span.lineBreaks
+                    rel = span.next
+                }
+            }
+            let batch = builder.makeBatch(p, fields: fields, records: records, rejections: &rejections, shared: shared)
+            if rejections.count > 1 { rejections.sort { $0.line < $1.line } }
+            return ReadResult(batch: batch, rejections: rejections)
+        }
+    }
+}
