@@ -44,62 +44,22 @@ enum CSVFormatting {
     }
 
     /// Formats every value of `column` into `out`, storing where each ends in `ends[0 ..< rows]`.
-    /// Column by column keeps the type switch out of the per-cell loop.
+    /// Cells read from a CSV keep their text (`sourceText`), so they pass through as typed.
     static func format(_ column: Column, delimiter: UInt8, quoteNull: Bool, into out: inout ByteBuffer,
                        ends: UnsafeMutablePointer<Int>) {
-        let rows = column.count
-        let nulls = column.nulls
-        @inline(__always) func null(_ r: Int, _ out: inout ByteBuffer) -> Bool {
-            guard let nulls, nulls.isNull(r) else { return false }
-            // A lone empty field would be a blank line, which readers skip; `""` keeps the row.
-            if quoteNull {
-                out.append(CSVScanner.quote)
-                out.append(CSVScanner.quote)
-            }
-            ends[r] = out.count
-            return true
-        }
-        /// Text cells, quoted where needed.
-        func strings(_ text: StringColumn, _ out: inout ByteBuffer) {
-            text.bytes.withUnsafeBytes { raw in
-                text.offsets.withUnsafeBufferPointer { offsets in
-                    for r in 0 ..< rows where !null(r, &out) {
-                        appendString(UnsafeRawBufferPointer(rebasing: raw[offsets[r] ..< offsets[r + 1]]),
-                                     delimiter: delimiter, to: &out)
-                        ends[r] = out.count
-                    }
+        let cells = CellFormat(
+            null: { out in
+                // A lone empty field would be a blank line, which readers skip; `""` keeps the row.
+                if quoteNull {
+                    out.append(CSVScanner.quote)
+                    out.append(CSVScanner.quote)
                 }
-            }
-        }
-        if let text = column.sourceText {
-            strings(text, &out)
-            return
-        }
-        switch column.data {
-        case .float64(let values):
-            values.withUnsafeBufferPointer { values in
-                for r in 0 ..< rows where !null(r, &out) {
-                    out.reserve(NumberFormatting.maxLength)
-                    out.advance(NumberFormatting.write(values[r], to: out.end))
-                    ends[r] = out.count
-                }
-            }
-        case .int64(let values):
-            values.withUnsafeBufferPointer { values in
-                for r in 0 ..< rows where !null(r, &out) {
-                    out.reserve(NumberFormatting.maxLength)
-                    out.advance(NumberFormatting.write(values[r], to: out.end))
-                    ends[r] = out.count
-                }
-            }
-        case .bool(let values):
-            for r in 0 ..< rows where !null(r, &out) {
-                let text: StaticString = values[r] ? "true" : "false"
-                out.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-                ends[r] = out.count
-            }
-        case .string(let text):
-            strings(text, &out)
-        }
+            },
+            string: { value, out in appendString(value, delimiter: delimiter, to: &out) },
+            nonFinite: { value, out in
+                out.reserve(NumberFormatting.maxLength)
+                out.advance(NumberFormatting.write(value, to: out.end))
+            })
+        cells.format(column, text: column.sourceText, into: &out, ends: ends)
     }
 }

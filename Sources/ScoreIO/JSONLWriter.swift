@@ -68,46 +68,15 @@ public final class JSONLWriter: BatchWriter {
 /// Formats batches as JSON Lines. A value: workers each format their own batches.
 struct JSONLEncoder: BatchEncoder {
     let schema: Schema
-    /// Each column's `"name":` with its separator, escaped once.
-    let keys: [[UInt8]]
+    let rows: JSONRowFormatter
 
     init(schema: Schema) {
         self.schema = schema
-        keys = schema.fields.enumerated().map { i, field in
-            var key: [UInt8] = [i == 0 ? UInt8(ascii: "{") : UInt8(ascii: ",")]
-            JSONFormatting.appendString(field.name, to: &key)
-            key.append(UInt8(ascii: ":"))
-            return key
-        }
+        rows = JSONRowFormatter(names: schema.fields.map(\.name))
     }
 
     func encode(_ batch: Batch) throws -> EncodedBatch {
         let columns = try batch.columns(for: schema, writing: "output")
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(batch.rowCount * (keys.reduce(2) { $0 + $1.count + 8 }))
-        for r in 0 ..< batch.rowCount {
-            if columns.isEmpty { buffer.append(UInt8(ascii: "{")) }
-            for (c, column) in columns.enumerated() {
-                buffer.append(contentsOf: keys[c])
-                Self.append(column, row: r, to: &buffer)
-            }
-            buffer.append(UInt8(ascii: "}"))
-            buffer.append(0x0A)
-        }
-        return EncodedBatch(rows: batch.rowCount, bytes: buffer)
-    }
-
-    private static func append(_ column: Column, row r: Int, to buffer: inout [UInt8]) {
-        if column.isNull(r) {
-            buffer.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-            return
-        }
-        switch column.data {
-        case .float64(let values): JSONFormatting.appendNumber(values[r], to: &buffer)
-        case .int64(let values): NumberFormatting.appendInteger(values[r], to: &buffer)
-        case .bool(let values):
-            buffer.append(contentsOf: values[r] ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65])
-        case .string(let strings): strings.withBytes(r) { JSONFormatting.appendString($0, to: &buffer) }
-        }
+        return EncodedBatch(rows: batch.rowCount, bytes: rows.format(columns, rows: batch.rowCount, terminator: 0x0A).bytes)
     }
 }

@@ -38,7 +38,7 @@ public enum JobSections {
     /// `runtime:` — batch size, parallelism, retries and the error budget.
     public static let runtime: [ConfigField] = [
         ConfigField("batch_rows", .either(.choice(["auto"]), .int), default: .string("auto"), minimum: 1, maximum: 1_000_000,
-                    doc: "Rows per batch, or `auto`: sized from the measured time and memory per row (a batch is 10-50 ms of work, in-flight memory stays under 64 MiB). Output bytes never depend on it."),
+                    doc: "Rows per batch, or `auto`: sized from the measured time and memory per row (a batch is about 5 ms of work, in-flight batches stay under 32 MiB together). Output bytes never depend on it."),
         ConfigField("workers", .either(.choice(["auto"]), .int), default: .string("auto"), minimum: 1, maximum: 256,
                     doc: "Threads that parse, score and format batches (`auto`: one per core). The writer appends their batches in input order, so output bytes never depend on it."),
         ConfigField("checkpoint_secs", .float, default: .float(10), minimum: 0, maximum: 86400,

@@ -27,45 +27,12 @@ extension ParquetReader {
 
     /// Each row as a JSON object of its values (`{"@file":"part-2.parquet","id":7,"name":"x"}`), the line
     /// being its 1-based index in its file.
-    func makeOrigins(_ columns: [Column], firstLine: Int, fileName: String?) -> RowOrigins {
+    static func makeOrigins(_ columns: [Column], firstLine: Int, fileName: String?) -> RowOrigins {
         let rows = columns.first?.count ?? 0
-        var bytes: [UInt8] = []
-        var starts: [Int] = [], ends: [Int] = []
-        starts.reserveCapacity(rows)
-        ends.reserveCapacity(rows)
-        let keys: [[UInt8]] = columns.map { c in
-            var k: [UInt8] = []
-            JSONFormatting.appendString(c.name, to: &k)
-            k.append(UInt8(ascii: ":"))
-            return k
-        }
-        var prefix: [UInt8] = [UInt8(ascii: "{")]
-        if let fileName {
-            JSONFormatting.appendString("@file", to: &prefix)
-            prefix.append(UInt8(ascii: ":"))
-            JSONFormatting.appendString(fileName, to: &prefix)
-        }
-        for r in 0 ..< rows {
-            starts.append(bytes.count)
-            bytes.append(contentsOf: prefix)
-            for (i, c) in columns.enumerated() {
-                if i > 0 || fileName != nil { bytes.append(UInt8(ascii: ",")) }
-                bytes.append(contentsOf: keys[i])
-                Self.appendJSON(c, r, to: &bytes)
-            }
-            bytes.append(UInt8(ascii: "}"))
-            ends.append(bytes.count)
-        }
-        return RowOrigins(lines: (0 ..< rows).map { firstLine + $0 }, recordBytes: bytes, recordStarts: starts, recordEnds: ends)
-    }
-
-    private static func appendJSON(_ c: Column, _ r: Int, to out: inout [UInt8]) {
-        if c.isNull(r) { out.append(contentsOf: Array("null".utf8)); return }
-        switch c.data {
-        case .float64(let v): JSONFormatting.appendNumber(v[r], to: &out)
-        case .int64(let v): out.append(contentsOf: Array(String(v[r]).utf8))
-        case .bool(let v): out.append(contentsOf: Array((v[r] ? "true" : "false").utf8))
-        case .string(let s): s.withBytes(r) { JSONFormatting.appendString($0, to: &out) }
-        }
+        let formatter = JSONRowFormatter(names: columns.map(\.name), leading: fileName.map { [("@file", $0)] } ?? [])
+        let (bytes, ends) = formatter.format(columns, rows: rows)
+        var starts = [Int](repeating: 0, count: rows)
+        for r in 1 ..< max(1, rows) { starts[r] = ends[r - 1] }
+        return RowOrigins(lines: Array(firstLine ..< firstLine + rows), recordBytes: bytes, recordStarts: starts, recordEnds: ends)
     }
 }

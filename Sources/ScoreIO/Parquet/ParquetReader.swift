@@ -110,6 +110,31 @@ public final class ParquetReader: BatchReader {
     /// Reads up to `maxRows` rows (at least one); a batch never spans two row groups. Parquet rows
     /// are typed by the file, so there are no parse rejections.
     public func next(maxRows: Int) throws -> ReadResult? {
+        try nextSlice(maxRows: maxRows)?.read()
+    }
+
+    /// The next rows as a unit: the reader decodes row groups (their columns in parallel), and the
+    /// worker that takes the unit slices its rows out and builds their quarantine records.
+    public func nextUnit(maxRows: Int) throws -> ReadUnit? {
+        guard let slice = try nextSlice(maxRows: maxRows) else { return nil }
+        return ReadUnit(end: nil) { slice.read() }
+    }
+
+    /// Rows of a decoded row group; the columns are shared, not copied, until `read`.
+    struct Slice: Sendable {
+        var group: [Column]
+        var range: Range<Int>
+        var firstLine: Int
+        var fileName: String?
+
+        func read() -> ReadResult {
+            let columns = group.map { ParquetReader.slice($0, range) }
+            let origins = ParquetReader.makeOrigins(columns, firstLine: firstLine, fileName: fileName)
+            return ReadResult(batch: Batch(columns: columns, origins: origins), rejections: [])
+        }
+    }
+
+    private func nextSlice(maxRows: Int) throws -> Slice? {
         let limit = max(1, maxRows)
         while current == nil || current!.offset >= current!.groupRows {
             if current != nil, current!.nextGroup < current!.file.metadata.rowGroups.count {
@@ -129,13 +154,14 @@ public final class ParquetReader: BatchReader {
         }
         var c = current!
         let range = c.offset ..< min(c.groupRows, c.offset + limit)
-        let columns = c.group.map { Self.slice($0, range) }
-        let origins = makeOrigins(columns, firstLine: c.rowsBefore + range.lowerBound + 1,
-                                  fileName: files.count > 1 ? files[nextFile - 1].name : nil)
         c.offset = range.upperBound
         current = c
-        return ReadResult(batch: Batch(columns: columns, origins: origins), rejections: [])
+        return Slice(group: c.group, range: range, firstLine: c.rowsBefore + range.lowerBound + 1,
+                     fileName: files.count > 1 ? files[nextFile - 1].name : nil)
     }
+
+    /// The files read, for a checkpoint's input identity.
+    public var inputPaths: [String] { files.map(\.path) }
 
     /// Decodes the next row group of the current file; the cursor moves only when all columns decode.
     /// Columns are independent (each reads its own byte range with pread), so they decode in parallel.

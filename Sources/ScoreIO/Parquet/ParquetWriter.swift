@@ -1,3 +1,4 @@
+import Dispatch
 import ScoreCore
 
 /// Writes batches as a Parquet file: one flat, nullable column per output field (int64 → INT64,
@@ -105,7 +106,29 @@ public final class ParquetWriter: BatchWriter {
         var chunks: [ParquetWrittenChunk] = []
         let encoder = ParquetChunkEncoder(codec: options.codec, pageRows: options.pageRows)
         do {
-            for column in columns { chunks.append(try encoder.encode(column, base: base, to: &buffer)) }
+            // Columns encode and compress independently: in parallel, each into its own buffer
+            // with offsets relative to it, then laid out one after the other.
+            let columns = self.columns
+            var encoded = [Result<(ParquetWrittenChunk, [UInt8]), ThriftDecodingError>?](repeating: nil, count: columns.count)
+            encoded.withUnsafeMutableBufferPointer { slots in
+                nonisolated(unsafe) let slots = slots  // each iteration writes only its own index
+                DispatchQueue.concurrentPerform(iterations: columns.count) { c in
+                    slots[c] = Result { () throws(ThriftDecodingError) -> (ParquetWrittenChunk, [UInt8]) in
+                        var bytes: [UInt8] = []
+                        let chunk = try encoder.encode(columns[c], base: 0, to: &bytes)
+                        return (chunk, bytes)
+                    }
+                }
+            }
+            for result in encoded {
+                var (chunk, bytes) = try result!.get()
+                let shift = base + Int64(buffer.count)
+                chunk.chunkOffset += shift
+                chunk.dataPageOffset += shift
+                chunk.dictionaryPageOffset = chunk.dictionaryPageOffset.map { $0 + shift }
+                chunks.append(chunk)
+                buffer.append(contentsOf: bytes)
+            }
             try file.write(buffer)
         } catch let error as ThriftDecodingError {
             failed = true
