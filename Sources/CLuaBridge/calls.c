@@ -3,7 +3,10 @@
 // a verdict for that row only.
 //
 // Inputs reach Lua lazily: `row.NAME` and `cols.NAME` are looked up on first use, so a hook pays
-// only for the columns it reads. Outputs are read back with raw accesses (no metamethods run).
+// only for the columns it reads. A per-row hook's row is an empty, read-only table whose __index is
+// a values table: the columns the hook has read so far are stored there before each row (a plain
+// table read for the VM), and any other read falls through to a C function that answers it and
+// marks the column for the next rows. Outputs are read back with raw accesses (no metamethods run).
 #include <stdio.h>
 #include <string.h>
 #include "internal.h"
@@ -47,6 +50,12 @@ static void push_cell(lua_State *L, const bs_column *c, int64_t r) {
 
 /// The column index for the key at `key`, or -1.
 static int column_of(lua_State *L, bs_state *s, int key) {
+    if (lua_type(L, key) == LUA_TSTRING) {
+        const char *k = lua_tostring(L, key);
+        for (int c = 0; c < s->nnames; c++) {
+            if (s->names[c] == k) return c;
+        }
+    }
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->colindex_ref);
     lua_pushvalue(L, key);
     lua_rawget(L, -2);
@@ -55,13 +64,33 @@ static int column_of(lua_State *L, bs_state *s, int key) {
     return c;
 }
 
-/// row.NAME: the current row's value (nil for null or an unknown column).
+/// row.NAME missed in the values table: the current row's value (nil for null or an unknown
+/// column); the column is stored there for the following rows.
 static int row_index(lua_State *L) {
     bs_state *s = bs_of(L);
     int c = column_of(L, s, 2);
     if (c < 0) return 0;
+    if (c < BS_NAME_CACHE && !s->is_hot[c]) {
+        s->is_hot[c] = 1;
+        s->hot[s->nhot++] = c;
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->hotkeys_ref);
+        lua_pushvalue(L, 2);
+        lua_rawseti(L, -2, s->nhot);
+        lua_pop(L, 1);
+    }
     push_cell(L, &s->call.columns[c], s->call.row);
     return 1;
+}
+
+/// Stores the current row's value of every hot column in the values table at `values` (nil
+/// removes a key, so a null reads as nil through the fallback).
+static void fill_values(lua_State *L, bs_state *s, int values, int hotkeys) {
+    for (int i = 0; i < s->nhot; i++) {
+        int c = s->hot[i];
+        lua_rawgeti(L, hotkeys, i + 1);
+        push_cell(L, &s->call.columns[c], s->call.row);
+        lua_rawset(L, values);
+    }
 }
 
 /// cols.NAME: the whole column as an array of n values (nil for null), built once per call.
@@ -108,10 +137,51 @@ static void prepare_inputs(lua_State *L, bs_state *s) {
         lua_setfield(L, -2, s->call.columns[c].name);
     }
     s->colindex_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    // Only short names: Lua interns strings of at most 40 bytes (LUAI_MAXSHORTLEN), so the
+    // pointer of a pushed copy is that of colindex's key, which stays alive. A long name gets a
+    // fresh object each time; it is looked up in colindex instead.
+    s->nnames = 0;
+    for (int c = 0; c < s->call.ncolumns && c < BS_NAME_CACHE; c++) {
+        const char *name = s->call.columns[c].name;
+        size_t len = strlen(name);
+        const char *interned = NULL;
+        if (len <= 40) {
+            lua_pushlstring(L, name, len);
+            interned = lua_tostring(L, -1);
+            lua_pop(L, 1);
+        }
+        s->names[c] = interned;
+        s->nnames = c + 1;
+    }
     if (s->row_ref == LUA_NOREF) {
-        push_lazy_table(L, row_index);
+        // row: empty, read-only, hidden metatable {__index = values, __newindex = readonly}.
+        lua_createtable(L, 0, 0);
+        lua_createtable(L, 0, 3);
+        lua_pushcfunction(L, readonly);
+        lua_setfield(L, -2, "__newindex");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_setmetatable(L, -2);
         s->row_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     }
+    // A fresh values table per call (the columns may differ), falling back to row_index.
+    if (s->values_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, s->values_ref);
+    lua_createtable(L, 0, s->call.ncolumns < 64 ? s->call.ncolumns : 64);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, row_index);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->row_ref);
+    lua_getmetatable(L, -1);
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 2);
+    s->values_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    if (s->hotkeys_ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, s->hotkeys_ref);
+    lua_createtable(L, 8, 0);
+    s->hotkeys_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    s->nhot = 0;
+    memset(s->is_hot, 0, sizeof s->is_hot);
 }
 
 // MARK: - Outcomes
@@ -238,9 +308,16 @@ static int run_rows(lua_State *L, call_args *a) {
     int row = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->params_ref);
     int params = lua_gettop(L);
+    lua_getfield(L, LUA_REGISTRYINDEX, "batchscore.outnames");
+    int outnames = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->values_ref);
+    int values = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->hotkeys_ref);
+    int hotkeys = lua_gettop(L);
     int base = lua_gettop(L);
     for (int64_t r = 0; r < s->call.nrows; r++) {
         bs_enter_row(s, r);
+        fill_values(L, s, values, hotkeys);
         lua_pushvalue(L, fn);
         lua_pushvalue(L, row);
         lua_pushvalue(L, params);
@@ -256,8 +333,7 @@ static int run_rows(lua_State *L, call_args *a) {
             } else {
                 int t = lua_gettop(L);
                 for (int o = 0; o < a->noutputs; o++) {
-                    lua_getfield(L, LUA_REGISTRYINDEX, "batchscore.outnames");
-                    lua_rawgeti(L, -1, o + 1);
+                    lua_rawgeti(L, outnames, o + 1);
                     lua_rawget(L, t);
                     store_output(a, L, lua_gettop(L), &a->outputs[o], r);
                     lua_settop(L, t);

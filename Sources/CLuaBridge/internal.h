@@ -17,6 +17,8 @@ typedef struct {
     const int64_t *lines;
 } bs_call;
 
+#define BS_NAME_CACHE 128
+
 struct bs_state {
     lua_State *L;
     size_t used;              // bytes allocated by the state
@@ -35,6 +37,18 @@ struct bs_state {
     int row_ref;              // the reused, read-only, lazy row table
     int colindex_ref;         // column name -> index for the current call
     int hooks;
+    // The interned name of each column (up to BS_NAME_CACHE), or NULL: `row.income` compares the
+    // key's string pointer with these before falling back to the colindex table. Lua interns short
+    // strings, and colindex keeps these alive, so a pointer match means the same name.
+    const char *names[BS_NAME_CACHE];
+    int nnames;
+    // Columns a per-row hook has read in this call ("hot"): before each row they are stored in
+    // the values table behind the row, so `row.income` is a plain table read, not a C call.
+    int hot[BS_NAME_CACHE];
+    int nhot;
+    unsigned char is_hot[BS_NAME_CACHE];
+    int values_ref;           // the values table behind the row for the current call
+    int hotkeys_ref;          // the hot columns' names, as Lua strings, in `hot` order
 };
 
 /// The state behind `L` (kept in Lua's extra space).

@@ -468,7 +468,7 @@ bs_state *bs_open(size_t memory_limit, uint64_t seed, char *err, size_t errlen) 
     }
     s->limit = memory_limit;
     s->seed = seed;
-    s->params_ref = s->env_ref = s->globals_ref = s->row_ref = s->colindex_ref = LUA_NOREF;
+    s->params_ref = s->env_ref = s->globals_ref = s->row_ref = s->colindex_ref = s->values_ref = s->hotkeys_ref = LUA_NOREF;
     s->L = lua_newstate(bs_alloc, s);
     if (!s->L) {
         snprintf(err, errlen, "cannot create a Lua state within %zu bytes", memory_limit);

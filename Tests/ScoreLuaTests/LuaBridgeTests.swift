@@ -80,6 +80,31 @@ import ScoreCore
         #expect(out.column(named: "kinds")?.text(at: 1) == "integer,nil,string,boolean,nil")
     }
 
+    /// Columns a hook has read are served from a table behind the row on later rows: a null there
+    /// still reads as nil, a value never leaks from one row into the next, the row stays read-only
+    /// for them too, and columns read on some rows only still arrive on the rows that read them.
+    @Test func columnsReadBeforeStayExactAndReadOnly() throws {
+        let script = """
+            function features(row, params)
+              local income = row.income            -- null on row 1: nil, then values again
+              local label = row.id % 2 == 0 and row.region or "odd"
+              if row.id % 4 == 3 then row.income = 1 end  -- a write to a column read before
+              return { income_or_minus = income or -1, label = label, raw = rawget(row, "income") == nil }
+            end
+            """
+        let (out, verdicts) = try runFeatures(script, outputs: [("income_or_minus", .float64), ("label", .string), ("raw", .bool)],
+                                              batch: sampleBatch(rows: 8))
+        // ids are 9007199254740993 + i: rows 2 and 6 write to the row and are rejected (their
+        // outputs are placeholders); odd rows have even ids and read `region`.
+        #expect(verdicts.rules == [2: "hook_error", 6: "hook_error"])
+        #expect(verdicts.reasons[2]?.contains("read-only") == true, "\(verdicts.reasons)")
+        let kept = verdicts.keptRows()
+        let incomes = try #require(out.column(named: "income_or_minus")).gather(kept)
+        #expect(incomes.data == .float64([0.5, -1, 3000.5, 4000.5, 5000.5, 7000.5]))
+        #expect(out.column(named: "label")?.gather(kept).data == .string(StringColumn(["odd", "south", "east", "odd", "south", "east"])))
+        #expect(out.column(named: "raw")?.gather(kept).data == .bool([true, true, true, true, true, true]))
+    }
+
     @Test func validatorsReturnTrueOrAReason() throws {
         let verdicts = try runValidate("""
             function validate(row, params)
