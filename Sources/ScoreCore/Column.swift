@@ -46,7 +46,7 @@ public struct Column: Sendable, Equatable {
     /// numeric columns). A CSV writer writes it instead of reformatting the value, so input
     /// columns pass through byte for byte (`1.50` stays `1.50`) and formatting costs nothing.
     /// Dropped whenever `data` or `nulls` change; `gather` keeps it in step.
-    public var sourceText: StringColumn?
+    public var sourceText: SourceText?
 
     /// Creates a column; a bitmap with no nulls is dropped so `nulls == nil` stays the fast path.
     public init(name: String, data: ColumnData, nulls: NullBitmap? = nil) {

@@ -29,6 +29,9 @@ public final class AtomicOutputFile {
     public let temporaryPath: String
     /// Bytes written so far (the offset of the next write).
     public private(set) var offset: Int64 = 0
+    /// Bytes from here on have not been handed to writeback yet.
+    private var writebackStart: Int64 = 0
+    private static let writebackChunk: Int64 = 4 << 20
     private var state: State
 
     /// Creates the folder if missing and opens the temporary file: a stale one from a crashed run
@@ -122,6 +125,12 @@ public final class AtomicOutputFile {
             done += n
         }
         offset += Int64(bytes.count)
+        if offset - writebackStart >= Self.writebackChunk {
+            // Start writing these bytes to disk now, without waiting: the fsync at commit then
+            // has little left to do (it was a tenth of a 1M-row job's time, all of it at the end).
+            WriteBack.start(fd, from: writebackStart, count: offset - writebackStart)
+            writebackStart = offset
+        }
     }
 
     /// Appends `bytes`. On failure nothing advances, so the same call can be retried.
@@ -200,5 +209,19 @@ public final class AtomicOutputFile {
 
     private static func error(_ path: String, _ what: String, _ code: Int32) -> OutputError {
         OutputError(file: path, "\(what): \(SystemErrors.message(code))", transient: SystemErrors.isTransient(code))
+    }
+}
+
+/// `sync_file_range(SYNC_FILE_RANGE_WRITE)`: asks the kernel to start writing a range to disk and
+/// returns at once. Linux only (not in the Glibc module, so looked up); elsewhere a no-op.
+enum WriteBack {
+    private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
+    private static let syncFileRange: SyncFileRange? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
+        return unsafeBitCast(symbol, to: SyncFileRange.self)
+    }()
+
+    static func start(_ fd: Int32, from offset: Int64, count: Int64) {
+        _ = syncFileRange?(fd, offset, count, 2 /* SYNC_FILE_RANGE_WRITE */)
     }
 }

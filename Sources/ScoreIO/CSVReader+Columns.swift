@@ -16,6 +16,10 @@ struct CSVBatchBuilder: Sendable {
         let rows = records.count
         let columnCount = schema.fields.count
         var rowErrors: [Int: String] = [:]  // rare: a dictionary keeps the clean path free of bookkeeping
+        // The batch's bytes, which the rows' origins and the typed columns' source text share:
+        // the unit's own buffer, or one copy of the records' range.
+        let first = shared == nil && rows > 0 ? records.starts[0] : 0
+        let buffer = shared ?? (rows > 0 ? Array(UnsafeBufferPointer(start: p + first, count: records.ends[rows - 1] - first)) : [])
         var columns: [Column] = []
         columns.reserveCapacity(columnCount)
         for (c, field) in schema.fields.enumerated() {
@@ -24,8 +28,10 @@ struct CSVBatchBuilder: Sendable {
                                       inferRows: inferRows, columnsKeyPath: columnsKeyPath)
             var column = Self.makeColumn(cells, context, rowErrors: &rowErrors)
             if context.type != .string {
-                // The cells' text too, so a CSV writer passes the values through as they were typed.
-                if case .string(let text) = Self.makeStringColumn(cells, context).data { column.sourceText = text }
+                // The cells' text too, as spans of the shared bytes, so a CSV writer passes the
+                // values through as they were typed. (A cell with doubled quotes never parses as
+                // a number or a boolean, so its row is rejected: raw spans are exact here.)
+                column.sourceText = Self.sourceText(cells, buffer: buffer, first: first)
             }
             columns.append(column)
         }
@@ -47,32 +53,29 @@ struct CSVBatchBuilder: Sendable {
             columns = columns.map { $0.gather(keep) }
             kept = keep
         }
-        return Batch(columns: columns, origins: makeOrigins(p, records: records, kept: kept, shared: shared))
+        return Batch(columns: columns, origins: makeOrigins(records: records, kept: kept, buffer: buffer, first: first))
     }
 
-    /// One copy of the batch's byte range, with each row's offsets into it.
-    private func makeOrigins(_ p: UnsafePointer<UInt8>, records: RecordList, kept: [Int]?, shared: [UInt8]?) -> RowOrigins {
-        guard records.count > 0 else { return RowOrigins() }
-        let first = shared == nil ? records.starts[0] : 0
-        let last = records.ends[records.count - 1]
-        let bytes = shared ?? Array(UnsafeBufferPointer(start: p + first, count: last - first))
-        let rows = kept ?? Array(0 ..< records.count)
-        var lines: [Int] = [], starts: [Int] = [], ends: [Int] = []
-        lines.reserveCapacity(rows.count)
-        starts.reserveCapacity(rows.count)
-        ends.reserveCapacity(rows.count)
-        if kept == nil {
-            lines = records.lines
-            starts = first == 0 ? records.starts : records.starts.map { $0 - first }
-            ends = first == 0 ? records.ends : records.ends.map { $0 - first }
-        } else {
-            for r in rows {
-                lines.append(records.lines[r])
-                starts.append(records.starts[r] - first)
-                ends.append(records.ends[r] - first)
-            }
+    private static func sourceText(_ cells: ColumnCells, buffer: [UInt8], first: Int) -> SourceText {
+        var starts = [Int](repeating: 0, count: cells.rows), ends = [Int](repeating: 0, count: cells.rows)
+        for r in 0 ..< cells.rows {
+            let f = cells.field(r)
+            starts[r] = cells.fields.starts[f] - first
+            ends[r] = cells.fields.ends[f] - first
         }
-        return RowOrigins(lines: lines, recordBytes: bytes, recordStarts: starts, recordEnds: ends)
+        return SourceText(bytes: buffer, starts: starts, ends: ends)
+    }
+
+    /// Each row's line and its record's span in `buffer` (which starts at `first` of the scanned bytes).
+    private func makeOrigins(records: RecordList, kept: [Int]?, buffer: [UInt8], first: Int) -> RowOrigins {
+        guard records.count > 0 else { return RowOrigins() }
+        guard let kept else {
+            return RowOrigins(lines: records.lines, recordBytes: buffer,
+                              recordStarts: first == 0 ? records.starts : records.starts.map { $0 - first },
+                              recordEnds: first == 0 ? records.ends : records.ends.map { $0 - first })
+        }
+        return RowOrigins(lines: kept.map { records.lines[$0] }, recordBytes: buffer,
+                          recordStarts: kept.map { records.starts[$0] - first }, recordEnds: kept.map { records.ends[$0] - first })
     }
 
     private static func makeColumn(_ cells: ColumnCells, _ context: CellContext, rowErrors: inout [Int: String]) -> Column {

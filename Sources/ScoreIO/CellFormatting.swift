@@ -14,7 +14,7 @@ struct CellFormat {
     /// Formats every value of `column` into `out`, storing where each ends in `ends[0 ..< rows]`;
     /// `text`, when given, is written instead of the values (a column's `sourceText`).
     @inline(__always)
-    func format(_ column: Column, text: StringColumn? = nil, into out: inout ByteBuffer, ends: UnsafeMutablePointer<Int>) {
+    func format(_ column: Column, text: SourceText? = nil, into out: inout ByteBuffer, ends: UnsafeMutablePointer<Int>) {
         let rows = column.count
         let nulls = column.nulls
         @inline(__always) func isNull(_ r: Int, _ out: inout ByteBuffer) -> Bool {
@@ -34,7 +34,16 @@ struct CellFormat {
             }
         }
         if let text {
-            strings(text, &out)
+            text.bytes.withUnsafeBytes { raw in
+                text.starts.withUnsafeBufferPointer { starts in
+                    text.ends.withUnsafeBufferPointer { textEnds in
+                        for r in 0 ..< rows where !isNull(r, &out) {
+                            string(UnsafeRawBufferPointer(rebasing: raw[starts[r] ..< textEnds[r]]), &out)
+                            ends[r] = out.count
+                        }
+                    }
+                }
+            }
             return
         }
         switch column.data {

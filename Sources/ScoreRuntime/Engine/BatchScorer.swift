@@ -53,7 +53,7 @@ struct BatchScorer {
             case .string(let s): bytes += s.bytes.count + s.offsets.count * 8
             default: bytes += column.count * 8
             }
-            if let text = column.sourceText { bytes += text.bytes.count + text.offsets.count * 8 }
+            if let text = column.sourceText { bytes += text.count * 16 }
             bytes += column.count * 17 // field spans
         }
         return bytes

@@ -1,13 +1,14 @@
-/// A growable byte buffer on raw memory, for formatting hot loops: appends are a capacity check
+/// A growable byte buffer on raw memory, for the writers' formatting loops (in this module, so the
+/// compiler inlines its appends): appends are a capacity check
 /// and a store, without `Array.append`'s uniqueness checks and generic paths (a third of the CSV
 /// writer's time before). Owned by one formatting call; `~Copyable`, so it cannot be shared by
 /// accident, and it frees its memory when it goes away.
-public struct ByteBuffer: ~Copyable {
-    public private(set) var base: UnsafeMutablePointer<UInt8>
-    public private(set) var count = 0
-    public private(set) var capacity: Int
+struct ByteBuffer: ~Copyable {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private(set) var capacity: Int
 
-    public init(capacity: Int) {
+    init(capacity: Int) {
         self.capacity = max(64, capacity)
         base = .allocate(capacity: self.capacity)
     }
@@ -16,26 +17,26 @@ public struct ByteBuffer: ~Copyable {
 
     /// Makes room for `n` more bytes; `end` then points at the first of them.
     @inline(__always)
-    public mutating func reserve(_ n: Int) {
+    mutating func reserve(_ n: Int) {
         if count &+ n > capacity { grow(to: count &+ n) }
     }
 
     /// The first unwritten byte (call `reserve` first, then `advance` by what was written).
     @inline(__always)
-    public var end: UnsafeMutablePointer<UInt8> { base + count }
+    var end: UnsafeMutablePointer<UInt8> { base + count }
 
     @inline(__always)
-    public mutating func advance(_ n: Int) { count &+= n }
+    mutating func advance(_ n: Int) { count &+= n }
 
     @inline(__always)
-    public mutating func append(_ byte: UInt8) {
+    mutating func append(_ byte: UInt8) {
         reserve(1)
         base[count] = byte
         count &+= 1
     }
 
     @inline(__always)
-    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
         guard n > 0 else { return }
         reserve(n)
@@ -43,10 +44,10 @@ public struct ByteBuffer: ~Copyable {
         count &+= n
     }
 
-    public mutating func removeAll() { count = 0 }
+    mutating func removeAll() { count = 0 }
 
     /// The bytes written, as an array (one copy).
-    public func array() -> [UInt8] {
+    func array() -> [UInt8] {
         Array(UnsafeBufferPointer(start: base, count: count))
     }
 
@@ -62,9 +63,9 @@ public struct ByteBuffer: ~Copyable {
 
 /// Copies of a few bytes, the size of most CSV cells: a byte loop there beats a call to `memmove`
 /// (which per-cell copies were spending a tenth of their time entering); long runs still use it.
-public enum ByteCopy {
+enum ByteCopy {
     @inline(__always)
-    public static func copy(_ destination: UnsafeMutablePointer<UInt8>, _ source: UnsafePointer<UInt8>, _ count: Int) {
+    static func copy(_ destination: UnsafeMutablePointer<UInt8>, _ source: UnsafePointer<UInt8>, _ count: Int) {
         if count <= 16 {
             var i = 0
             while i < count {
