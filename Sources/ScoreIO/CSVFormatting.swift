@@ -60,6 +60,18 @@ enum CSVFormatting {
                 out.reserve(NumberFormatting.maxLength)
                 out.advance(NumberFormatting.write(value, to: out.end))
             })
-        cells.format(column, text: column.sourceText, into: &out, ends: ends)
+        cells.format(column, text: column.sourceText, textIsPlain: sourceTextIsPlain(delimiter: delimiter),
+                     into: &out, ends: ends)
+    }
+
+    /// Whether a parsed number or boolean's text can be written without the quoting check: it holds
+    /// only spaces, tabs, signs, digits, `.` and letters (`e`, `nan`, `inf`, `true`, ...), never a
+    /// quote or a line break, so only a delimiter among those could need quotes.
+    static func sourceTextIsPlain(delimiter: UInt8) -> Bool {
+        let c = delimiter | 0x20  // ASCII letters to lower case
+        let isLetter = c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")
+        let isDigit = delimiter >= UInt8(ascii: "0") && delimiter <= UInt8(ascii: "9")
+        return !(isLetter || isDigit || delimiter == 0x20 || delimiter == 0x09 || delimiter == UInt8(ascii: "+")
+            || delimiter == UInt8(ascii: "-") || delimiter == UInt8(ascii: ".") || delimiter >= 0x80)
     }
 }

@@ -12,9 +12,11 @@ struct CellFormat {
     var nonFinite: (Double, inout ByteBuffer) -> Void
 
     /// Formats every value of `column` into `out`, storing where each ends in `ends[0 ..< rows]`;
-    /// `text`, when given, is written instead of the values (a column's `sourceText`).
+    /// `text`, when given, is written instead of the values (a column's `sourceText`), as it is
+    /// when `textIsPlain` (nothing in it can need quoting or escaping), through `string` otherwise.
     @inline(__always)
-    func format(_ column: Column, text: SourceText? = nil, into out: inout ByteBuffer, ends: UnsafeMutablePointer<Int>) {
+    func format(_ column: Column, text: SourceText? = nil, textIsPlain: Bool = false, into out: inout ByteBuffer,
+                ends: UnsafeMutablePointer<Int>) {
         let rows = column.count
         let nulls = column.nulls
         @inline(__always) func isNull(_ r: Int, _ out: inout ByteBuffer) -> Bool {
@@ -38,7 +40,8 @@ struct CellFormat {
                 text.starts.withUnsafeBufferPointer { starts in
                     text.ends.withUnsafeBufferPointer { textEnds in
                         for r in 0 ..< rows where !isNull(r, &out) {
-                            string(UnsafeRawBufferPointer(rebasing: raw[starts[r] ..< textEnds[r]]), &out)
+                            let cell = UnsafeRawBufferPointer(rebasing: raw[starts[r] ..< textEnds[r]])
+                            if textIsPlain { out.append(cell) } else { string(cell, &out) }
                             ends[r] = out.count
                         }
                     }

@@ -35,6 +35,37 @@ import Testing
             """)
     }
 
+    /// Numeric cells read from a CSV are written back as they were typed (`1.50`, `+3`, ` 7`,
+    /// `1e3`, a quoted `"42"` without its quotes); a computed column is formatted. With a
+    /// delimiter that can occur in number text (`.`), such cells are quoted where needed.
+    @Test func typedCellsPassThroughAsTyped() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let input = try folder.write("in.csv", "id,x,flag\na,1.50,TRUE\nb,+3,false\nc, 7,true\nd,1e3,False\ne,\"42\",true\nf,,true\n")
+        var options = CSVReader.Options()
+        options.columns = [("x", .float64), ("flag", .bool)]
+        let reader = try CSVReader(path: input, options: options)
+        var batch = try #require(try reader.next(maxRows: 100))
+        batch.batch.setColumn(Column(name: "twice", data: .float64([3, 6, 14, 2000, 84, 0])))
+        let schema = Schema([.init(name: "id", type: .string), .init(name: "x", type: .float64),
+                             .init(name: "flag", type: .bool), .init(name: "twice", type: .float64)])
+        for (delimiter, expected) in [
+            (UInt8(ascii: ","), "id,x,flag,twice\na,1.50,TRUE,3\nb,+3,false,6\nc, 7,true,14\nd,1e3,False,2000\ne,42,true,84\nf,,true,0\n"),
+            (UInt8(ascii: "."), "id.x.flag.twice\na.\"1.50\".TRUE.3\nb.+3.false.6\nc. 7.true.14\nd.1e3.False.2000\ne.42.true.84\nf..true.0\n"),
+        ] {
+            let path = folder.file("out-\(delimiter).csv")
+            let writer = try CSVWriter(path: path, schema: schema, options: .init(delimiter: delimiter))
+            try writer.write(batch.batch)
+            try writer.commit()
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == expected)
+        }
+        #expect(CSVFormatting.sourceTextIsPlain(delimiter: UInt8(ascii: ",")))
+        #expect(CSVFormatting.sourceTextIsPlain(delimiter: UInt8(ascii: "|")))
+        for d in ["\t", " ", ".", "-", "+", "e", "N", "5"] {
+            #expect(!CSVFormatting.sourceTextIsPlain(delimiter: d.utf8.first!), "\(d)")
+        }
+    }
+
     @Test func roundTrip() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
