@@ -63,15 +63,21 @@ public protocol RowValidator: Sendable {
     /// The validator for one more worker: itself when it holds no per-call state (the default);
     /// a copy with its own Lua state for a hook.
     func forWorker() throws -> any RowValidator
+    /// True when a row's verdict may depend on the other rows of its batch (a columnar Lua hook,
+    /// whose `math.random` draws start from the batch's first line): the runtime then keeps batch
+    /// boundaries fixed instead of adapting them, so runs and resumes cut the input alike.
+    var seesWholeBatches: Bool { get }
 }
 
 extension RowValidator {
     public var requiredTypes: [String: ColumnType] { [:] }
+    public var seesWholeBatches: Bool { false }
     public func forWorker() throws -> any RowValidator { self }
 }
 
 extension FeatureStep {
     public var requiredTypes: [String: ColumnType] { [:] }
+    public var seesWholeBatches: Bool { false }
     public func forWorker() throws -> any FeatureStep { self }
 }
 
@@ -90,6 +96,9 @@ public protocol FeatureStep: Sendable {
     /// The step for one more worker: itself when it holds no per-call state (the default); a
     /// copy with its own Lua state for a hook.
     func forWorker() throws -> any FeatureStep
+    /// True when a row's output may depend on the other rows of its batch (see
+    /// `RowValidator.seesWholeBatches`).
+    var seesWholeBatches: Bool { get }
 }
 
 /// A class label as the model's training data had it.

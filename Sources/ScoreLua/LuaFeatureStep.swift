@@ -6,6 +6,8 @@ public struct LuaFeatureStep: FeatureStep {
     let runner: LuaHookRunner
     /// True when the columnar form is used.
     public let columnar: Bool
+    /// A columnar hook sees its whole batch (its `math.random` draws start from the batch's first line).
+    public var seesWholeBatches: Bool { columnar }
 
     /// Loads the script in a fresh sandbox and runs `init(params)`.
     /// - Throws: `HookError` for a syntax error, a failing `init`, or a script with no features hook.

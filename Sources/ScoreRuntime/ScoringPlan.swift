@@ -111,9 +111,16 @@ public final class ScoringPlan {
             quarantinePath: quarantinePath,
             budget: ErrorBudget(config: spec.runtime["max_rejected"]),
             retry: RetryPolicy(config: spec.runtime.section("retry")),
-            batchRows: spec.runtime.int("batch_rows"),
+            batchRows: spec.runtime.int("batch_rows") ?? autoBatchRows(validators: validators, features: features),
             workers: spec.runtime.int("workers") ?? ProcessInfo.processInfo.activeProcessorCount,
             checkpointSeconds: spec.runtime.double("checkpoint_secs") ?? 10)
+    }
+
+    /// `batch_rows: auto`: adaptive (nil), unless a step sees whole batches (a columnar Lua hook):
+    /// then a fixed 8192, so every run and every resume cuts the input at the same rows and such a
+    /// step's output stays reproducible.
+    static func autoBatchRows(validators: [any RowValidator], features: [any FeatureStep]) -> Int? {
+        validators.contains(where: \.seesWholeBatches) || features.contains(where: \.seesWholeBatches) ? 8192 : nil
     }
 
     /// The registry entry a checked section names. A spec checked against another registry is a

@@ -24,6 +24,20 @@ import ScoreLua
             """)
     }
 
+    /// A columnar hook sees whole batches, so `batch_rows: auto` keeps them at a fixed size (runs
+    /// and resumes cut alike); per-row hooks leave it adaptive; a number always wins.
+    @Test func columnarHooksFixTheAutoBatchSize() throws {
+        let dir = try TempDir()
+        try dir.write("rows.lua", "function features(row) return { c = row.b } end")
+        try dir.write("cols.lua", "function features_batch(cols, n) return { c = cols.b } end")
+        let step = { (script: String) in "features:\n  - { type: lua, script: \(script), inputs: { b: float64 }, outputs: { c: float64 } }" }
+        try job(dir, hooks: step("rows.lua"))
+        #expect(try makePlan(dir).batchRows == nil)
+        try job(dir, hooks: step("cols.lua"))
+        #expect(try makePlan(dir).batchRows == 8192)
+        #expect(try makePlan(dir, overrides: ["runtime.batch_rows=100"]).batchRows == 100)
+    }
+
     @Test func scriptFeaturesFeedTheModelAndValidatorsReject() throws {
         let dir = try TempDir()
         try dir.write("fe.lua", """
