@@ -83,6 +83,8 @@ public final class CSVReader: TextUnitReader {
     private(set) var builder = CSVBatchBuilder(schema: Schema([]), typeSources: [], inferRows: 0, columnsKeyPath: "")
     /// The physical line of the next unread byte.
     var nextLine = 1
+    /// Set once a cut met a quote or a CR: later cuts go straight to the exact scan.
+    private var hasQuotesOrCRs = false
 
     /// Opens `path` and reads its header (and a sample of records when types are inferred).
     ///
@@ -149,8 +151,10 @@ public final class CSVReader: TextUnitReader {
     }
 
     private func cutUnit(maxRows: Int) throws -> CSVRecordBoundaries.Cut {
-        try CSVRecordBoundaries(file: file, delimiter: options.delimiter, maxRecordBytes: options.maxRecordBytes,
-                                firstLine: nextLine).cut(records: max(1, maxRows))
+        let (cut, byLines) = try CSVRecordBoundaries(file: file, delimiter: options.delimiter, maxRecordBytes: options.maxRecordBytes,
+                                                     firstLine: nextLine).cut(records: max(1, maxRows), tryLines: !hasQuotesOrCRs)
+        if !byLines { hasQuotesOrCRs = true }
+        return cut
     }
 
     private var unitParser: CSVUnitParser {

@@ -31,9 +31,11 @@ struct CSVRecordBoundaries {
         var records: Int
     }
 
-    func cut(records limit: Int) throws -> Cut {
-        if let cut = try lineCut(records: limit) { return cut }
-        return try exactCut(records: limit)
+    /// The cut after `limit` records; `tryLines` false skips the `memchr` attempt (the input has
+    /// shown quotes or CRs before, so it would most likely be redone).
+    func cut(records limit: Int, tryLines: Bool = true) throws -> (cut: Cut, byLines: Bool) {
+        if tryLines, let cut = try lineCut(records: limit) { return (cut, true) }
+        return (try exactCut(records: limit), false)
     }
 
     /// Cuts after `limit` non-blank LF-terminated lines; nil when the bytes up to the cut hold a
