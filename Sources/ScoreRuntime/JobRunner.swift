@@ -234,9 +234,12 @@ private struct Run {
         let reader = HandOver(value: plan.reader)
         let retry = plan.retry, logger = self.logger
         threads.spawn(name: "batchscore-reader") {
+            var units = 0
             while pipeline.waitForRoom() && StopRequest.signal == nil {
                 do {
                     guard let unit = try retry.run("read", logger: logger, { try reader.value.nextUnit(maxRows: sizer.rows) }) else { break }
+                    FaultInjection.point("read", index: units)
+                    units += 1
                     pipeline.submit(unit)
                 } catch {
                     pipeline.fail(error)

@@ -10,7 +10,7 @@ enum FaultInjection {
         return (String(parts[0]), parts.count > 1 ? Int(parts[1]) : nil)
     }()
 
-    /// Points: `mid-batch` (a batch's rows written, its rejections and checkpoint not yet),
+    /// Points: `read` (the reader has cut unit INDEX, which no worker has seen yet), `mid-batch` (a batch's rows written, its rejections and checkpoint not yet),
     /// `after-checkpoint`, `before-renames` (both outputs durable), `between-renames` (the quarantine
     /// published, the output not yet).
     static func point(_ name: String, index: Int = 0) {
