@@ -3,7 +3,8 @@
 /// Supports UNCOMPRESSED, SNAPPY, GZIP, ZSTD and LZ4_RAW pages (see `ParquetPageDecompressor` for how
 /// sizes are checked), PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, RLE booleans, DELTA_BINARY_PACKED,
 /// DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY and BYTE_STREAM_SPLIT; anything else is refused with a `ParquetError` naming the codec or encoding and the column. Page CRCs are checked
-/// when present. Memory is bounded by the one column chunk being read.
+/// when present. Pages are read from the file as rows are taken (`ParquetColumnCursor`), so memory is
+/// bounded by a page and the rows taken, whatever the size of the row group.
 public struct ParquetColumnChunkReader: Sendable {
     /// Pages claiming more values than this are refused as corrupt rather than expanded.
     public static let maxValuesPerPage = 1 << 24
@@ -19,14 +20,20 @@ public struct ParquetColumnChunkReader: Sendable {
         self.column = column
     }
 
-    private func error(_ kind: ParquetError.Kind, _ message: String) -> ParquetError {
+    func error(_ kind: ParquetError.Kind, _ message: String) -> ParquetError {
         ParquetError(file: file.name, kind, "column '\(column.name)': \(message)")
     }
 
-    /// Decodes the column's chunk in row group `rowGroup`.
+    /// Decodes the column's chunk in row group `rowGroup`, all of it.
     ///
     /// - Throws: `ParquetError` when the chunk is corrupt or uses a codec or encoding not supported.
     public func read(rowGroup: Int) throws(ParquetError) -> ParquetColumnData {
+        var cursor = try cursor(rowGroup: rowGroup)
+        return try cursor.take(cursor.rows)
+    }
+
+    /// A cursor over the chunk in row group `rowGroup`, which reads and decodes its pages as rows are taken.
+    func cursor(rowGroup: Int) throws(ParquetError) -> ParquetColumnCursor {
         let groups = file.metadata.rowGroups
         guard groups.indices.contains(rowGroup), groups[rowGroup].columns.indices.contains(column.index) else {
             throw error(.corrupt, "no chunk in row group \(rowGroup)")
@@ -41,25 +48,35 @@ public struct ParquetColumnChunkReader: Sendable {
         guard meta.numValues == rows else { throw error(.corrupt, "chunk holds \(meta.numValues) values for \(rows) rows") }
         if rows == 0 {
             // Some writers give empty chunks no valid offsets; there is nothing to read.
-            return ParquetColumnData(values: .empty(column.type, width: Int(column.element.typeLength ?? 0)),
-                                     validity: column.maxDefinitionLevel > 0 ? [] : nil, rowCount: 0)
+            return ParquetColumnCursor(reader: self, codec: meta.codec, rows: 0, start: 0, end: 0)
         }
-
         var start = meta.dataPageOffset
         if let d = meta.dictionaryPageOffset, d > 0, d < start { start = d }
-        guard meta.totalCompressedSize >= 0, meta.totalCompressedSize <= file.size, start >= 4 else {
+        guard meta.totalCompressedSize >= 0, meta.totalCompressedSize <= file.size, start >= 4,
+              start <= file.size - meta.totalCompressedSize else {
             throw error(.corrupt, "chunk byte range \(start)+\(meta.totalCompressedSize) out of range")
         }
-        let bytes: [UInt8]
-        do { bytes = try file.read(offset: start, count: Int(meta.totalCompressedSize)) } catch {
+        return ParquetColumnCursor(reader: self, codec: meta.codec, rows: Int(meta.numValues), start: start,
+                                   end: start + meta.totalCompressedSize)
+    }
+
+    /// Reads `count` bytes at `offset` of the file, errors naming the column.
+    func readBytes(offset: Int64, count: Int) throws(ParquetError) -> [UInt8] {
+        do { return try file.read(offset: offset, count: count) } catch {
             throw self.error(error.kind, error.message)
         }
-        do {
-            return try decodePages(bytes, total: Int(meta.numValues), codec: meta.codec)
-        } catch {
-            throw self.error(error.isUnsupported ? .unsupported : .corrupt, error.message)
-        }
     }
+
+    /// A decoding problem as the column's error.
+    func error(_ problem: ThriftDecodingError) -> ParquetError {
+        error(problem.isUnsupported ? .unsupported : .corrupt, problem.message)
+    }
+
+    /// An empty list of this column's values.
+    var emptyValues: ParquetValues { .empty(column.type, width: Int(column.element.typeLength ?? 0)) }
+
+    /// Whether the column is optional (its rows carry definition levels).
+    var isOptional: Bool { column.maxDefinitionLevel > 0 }
 
     /// The page's body, decompressed: v1 and dictionary pages are compressed whole; a v2 page keeps its
     /// level sections uncompressed and compresses the values only when `is_compressed`.
@@ -81,81 +98,69 @@ public struct ParquetColumnChunkReader: Sendable {
         return (body, 0 ..< body.count)
     }
 
-    private func decodePages(_ chunk: [UInt8], total: Int, codec: ParquetCodec) throws(ThriftDecodingError) -> ParquetColumnData {
+    /// Decodes one page (`stored` holds it as in the file, `header` already read) and appends its
+    /// rows to `values` / `validity`; a dictionary page becomes `dictionary`. Returns the rows the
+    /// page held (0 for dictionary and index pages). `remaining` is the chunk's rows still to come.
+    func decodePage(_ header: ParquetPageHeader, _ stored: [UInt8], codec: ParquetCodec, remaining: Int,
+                    dictionary: inout ParquetValues?, values: inout ParquetValues,
+                    validity: inout [Bool]?) throws(ThriftDecodingError) -> Int {
+        if let crc = header.crc, UInt32(bitPattern: crc) != ParquetCRC32.checksum(stored, 0 ..< stored.count) {
+            throw ThriftDecodingError(message: "page CRC mismatch (the page is corrupt)")
+        }
+        if header.type == .indexPage { return 0 }
         let width = Int(column.element.typeLength ?? 0)
-        var values = ParquetValues.empty(column.type, width: width)
-        var dictionary: ParquetValues?
-        var validity: [Bool]? = column.maxDefinitionLevel > 0 ? [] : nil
-        var seen = 0
-        var position = 0
-        while seen < total {
-            guard position < chunk.count else {
-                throw ThriftDecodingError(message: "chunk ends after \(seen) of \(total) values")
+        let (bytes, page) = try pageBody(header, stored, 0 ..< stored.count, codec: codec)
+        switch header.type {
+        case .indexPage:
+            return 0
+        case .dictionaryPage:
+            guard dictionary == nil else { throw ThriftDecodingError(message: "a second dictionary page") }
+            guard header.encoding == .plain || header.encoding == .plainDictionary else {
+                throw ThriftDecodingError(message: "dictionary page encoding \(header.encoding) is not supported", isUnsupported: true)
             }
-            var r = ThriftCompactReader(chunk, range: position ..< chunk.count, maxDepth: 16)
-            let header = try ParquetPageHeader.decode(&r)
-            let body = r.position
-            guard header.compressedSize <= chunk.count - body else {
-                throw ThriftDecodingError(message: "page of \(header.compressedSize) bytes runs past the chunk")
+            guard header.numValues <= Self.maxValuesPerPage else {
+                throw ThriftDecodingError(message: "dictionary of \(header.numValues) entries is over the limit")
             }
-            position = body + header.compressedSize
-            let stored = body ..< position
-            if let crc = header.crc, UInt32(bitPattern: crc) != ParquetCRC32.checksum(chunk, stored) {
-                throw ThriftDecodingError(message: "page CRC mismatch (the page is corrupt)")
+            var dict = ParquetValues.empty(column.type, width: width)
+            try ParquetPlainDecoder.decode(bytes, range: page, count: header.numValues, into: &dict)
+            dictionary = dict
+            return 0
+        case .dataPage, .dataPageV2:
+            guard header.numValues <= remaining, header.numValues <= Self.maxValuesPerPage else {
+                throw ThriftDecodingError(message: "page of \(header.numValues) values exceeds the chunk's remaining \(remaining)")
             }
-            if header.type == .indexPage { continue }
-            let (bytes, page) = try pageBody(header, chunk, stored, codec: codec)
-            switch header.type {
-            case .indexPage:
-                continue
-            case .dictionaryPage:
-                guard dictionary == nil else { throw ThriftDecodingError(message: "a second dictionary page") }
-                guard header.encoding == .plain || header.encoding == .plainDictionary else {
-                    throw ThriftDecodingError(message: "dictionary page encoding \(header.encoding) is not supported", isUnsupported: true)
+            var valueStart = page.lowerBound
+            var present = header.numValues
+            if header.type == .dataPageV2 {
+                let levels = header.definitionLevelsLength + header.repetitionLevelsLength
+                guard levels <= page.count else { throw ThriftDecodingError(message: "level sections exceed the page") }
+                // A flat column's repetition levels are all 0 (bit width 0); some writers still store a
+                // run of them, which precede the definition levels and are skipped.
+                if validity != nil {
+                    let definitions = page.lowerBound + header.repetitionLevelsLength
+                    let range = definitions ..< definitions + header.definitionLevelsLength
+                    present = try readLevels(bytes, range: range, count: header.numValues, into: &validity!)
                 }
-                guard header.numValues <= Self.maxValuesPerPage else {
-                    throw ThriftDecodingError(message: "dictionary of \(header.numValues) entries is over the limit")
+                valueStart += levels
+            } else if validity != nil {
+                guard header.definitionLevelEncoding == .rle else {
+                    throw ThriftDecodingError(message: "definition level encoding \(header.definitionLevelEncoding) is not supported", isUnsupported: true)
                 }
-                var dict = ParquetValues.empty(column.type, width: width)
-                try ParquetPlainDecoder.decode(bytes, range: page, count: header.numValues, into: &dict)
-                dictionary = dict
-            case .dataPage, .dataPageV2:
-                guard header.numValues <= total - seen, header.numValues <= Self.maxValuesPerPage else {
-                    throw ThriftDecodingError(message: "page of \(header.numValues) values exceeds the chunk's remaining \(total - seen)")
-                }
-                var valueStart = page.lowerBound
-                var present = header.numValues
-                if header.type == .dataPageV2 {
-                    let levels = header.definitionLevelsLength + header.repetitionLevelsLength
-                    guard levels <= page.count else { throw ThriftDecodingError(message: "level sections exceed the page") }
-                    // A flat column's repetition levels are all 0 (bit width 0); some writers still store a
-                    // run of them, which precede the definition levels and are skipped.
-                    if validity != nil {
-                        let definitions = page.lowerBound + header.repetitionLevelsLength
-                        let range = definitions ..< definitions + header.definitionLevelsLength
-                        present = try readLevels(bytes, range: range, count: header.numValues, into: &validity!)
-                    }
-                    valueStart += levels
-                } else if validity != nil {
-                    guard header.definitionLevelEncoding == .rle else {
-                        throw ThriftDecodingError(message: "definition level encoding \(header.definitionLevelEncoding) is not supported", isUnsupported: true)
-                    }
-                    guard page.count >= 4 else { throw ThriftDecodingError(message: "definition levels truncated") }
-                    let p = page.lowerBound
-                    let length = Int(UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24)
-                    guard length <= page.count - 4 else { throw ThriftDecodingError(message: "definition levels exceed the page") }
-                    present = try readLevels(bytes, range: p + 4 ..< p + 4 + length, count: header.numValues, into: &validity!)
-                    valueStart = p + 4 + length
-                }
-                try decodeValues(bytes, range: valueStart ..< page.upperBound, count: present,
-                                 encoding: header.encoding, dictionary: dictionary, into: &values)
-                seen += header.numValues
+                guard page.count >= 4 else { throw ThriftDecodingError(message: "definition levels truncated") }
+                let p = page.lowerBound
+                let length = Int(UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24)
+                guard length <= page.count - 4 else { throw ThriftDecodingError(message: "definition levels exceed the page") }
+                present = try readLevels(bytes, range: p + 4 ..< p + 4 + length, count: header.numValues, into: &validity!)
+                valueStart = p + 4 + length
             }
+            let before = values.count
+            try decodeValues(bytes, range: valueStart ..< page.upperBound, count: present,
+                             encoding: header.encoding, dictionary: dictionary, into: &values)
+            guard values.count - before == present else {
+                throw ThriftDecodingError(message: "decoded \(values.count - before) values where the levels promise \(present)")
+            }
+            return header.numValues
         }
-        guard values.count == (validity?.lazy.filter { $0 }.count ?? total) else {
-            throw ThriftDecodingError(message: "decoded \(values.count) values where the levels promise another count")
-        }
-        return ParquetColumnData(values: values, validity: validity, rowCount: total)
     }
 
     /// Appends one validity flag per value; returns how many are present.

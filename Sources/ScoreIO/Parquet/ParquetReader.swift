@@ -3,9 +3,9 @@ import ScoreCore
 
 /// A streaming Parquet reader over one file or several with the same columns, read in order.
 ///
-/// Reads one row group at a time: only the projected columns' chunks are read and decoded, so
-/// memory is bounded by those chunks of one row group, never the file. Batches are slices of the
-/// decoded row group. A row's origin is its 1-based index in its file; its record (for the
+/// Reads the projected columns page by page, a batch's rows at a time (columns in parallel), so
+/// memory is bounded by a page per column and the batches in flight, never by the row group or
+/// the file. A row's origin is its 1-based index in its file; its record (for the
 /// quarantine) is a JSON object of its projected values, with an `"@file"` member naming the file
 /// when the input has several. A class used by one task at a time, as `BatchReader` requires.
 public final class ParquetReader: BatchReader {
@@ -55,15 +55,15 @@ public final class ParquetReader: BatchReader {
     let files: [(path: String, name: String)]
     let projection: [Projected]
 
-    /// The open file and the decoded row group being sliced into batches.
+    /// The open file and the row group being read: a page cursor per projected column.
     struct Cursor {
         var file: ParquetFile
         var readers: [ParquetColumnChunkReader]
         var rows: Int64
         var nextGroup = 0
-        /// Rows of the groups before the decoded one.
+        /// Rows of the groups before the current one.
         var rowsBefore = 0
-        var group: [Column] = []
+        var columns: [ParquetColumnCursor] = []
         var groupRows = 0
         var offset = 0
     }
@@ -120,15 +120,14 @@ public final class ParquetReader: BatchReader {
         return ReadUnit(end: nil) { slice.read() }
     }
 
-    /// Rows of a decoded row group; the columns are shared, not copied, until `read`.
+    /// Rows taken from a row group, as columns; the worker that takes the unit builds their
+    /// quarantine records.
     struct Slice: Sendable {
-        var group: [Column]
-        var range: Range<Int>
+        var columns: [Column]
         var firstLine: Int
         var fileName: String?
 
         func read() -> ReadResult {
-            let columns = group.map { ParquetReader.slice($0, range) }
             let origins = ParquetReader.makeOrigins(columns, firstLine: firstLine, fileName: fileName)
             return ReadResult(batch: Batch(columns: columns, origins: origins), rejections: [])
         }
@@ -138,7 +137,7 @@ public final class ParquetReader: BatchReader {
         let limit = max(1, maxRows)
         while current == nil || current!.offset >= current!.groupRows {
             if current != nil, current!.nextGroup < current!.file.metadata.rowGroups.count {
-                try decodeNextGroup()
+                try openNextGroup()
                 continue
             }
             if let done = current {
@@ -153,44 +152,53 @@ public final class ParquetReader: BatchReader {
             nextFile += 1
         }
         var c = current!
-        let range = c.offset ..< min(c.groupRows, c.offset + limit)
-        c.offset = range.upperBound
+        let n = min(limit, c.groupRows - c.offset)
+        let columns = try Self.take(n, from: &c.columns, projection: projection, fileName: c.file.name)
+        let firstLine = c.rowsBefore + c.offset + 1
+        c.offset += n
         current = c
-        return Slice(group: c.group, range: range, firstLine: c.rowsBefore + range.lowerBound + 1,
-                     fileName: files.count > 1 ? files[nextFile - 1].name : nil)
+        return Slice(columns: columns, firstLine: firstLine, fileName: files.count > 1 ? files[nextFile - 1].name : nil)
     }
 
-    /// The files read, for a checkpoint's input identity.
-    public var inputPaths: [String] { files.map(\.path) }
-
-    /// Decodes the next row group of the current file; the cursor moves only when all columns decode.
-    /// Columns are independent (each reads its own byte range with pread), so they decode in parallel.
-    private func decodeNextGroup() throws {
-        var c = current!
-        let g = c.nextGroup
-        let rows = Int(c.file.metadata.rowGroups[g].numRows)
-        let file = c.file, readers = c.readers, projected = projection
-        var results = [Result<Column, ParquetError>?](repeating: nil, count: readers.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let slots = buffer  // each iteration writes only its own index
-            DispatchQueue.concurrentPerform(iterations: readers.count) { i in
-                slots[i] = Result { () throws(ParquetError) -> Column in
-                    let p = projected[i]
-                    let data = try readers[i].read(rowGroup: g)
-                    guard data.rowCount == rows else {
-                        throw ParquetError(file: file.name, .corrupt, "column '\(p.mapping.column.name)': \(data.rowCount) rows in row group \(g) of \(rows)")
-                    }
-                    do throws(ParquetError) { return try p.mapping.makeColumn(data, as: p.type) } catch {
-                        throw ParquetError(file: file.name, error.kind, error.message)
+    /// The next `n` rows of every column, read and decoded column-parallel (the columns' pages are
+    /// independent); the cursors move only when all columns succeed.
+    private static func take(_ n: Int, from cursors: inout [ParquetColumnCursor], projection: [Projected],
+                             fileName: String) throws -> [Column] {
+        var moved = cursors
+        var results = [Result<Column, ParquetError>?](repeating: nil, count: cursors.count)
+        moved.withUnsafeMutableBufferPointer { cursorSlots in
+            results.withUnsafeMutableBufferPointer { resultSlots in
+                nonisolated(unsafe) let cursorSlots = cursorSlots, resultSlots = resultSlots  // each iteration owns its index
+                DispatchQueue.concurrentPerform(iterations: cursorSlots.count) { i in
+                    resultSlots[i] = Result { () throws(ParquetError) -> Column in
+                        let p = projection[i]
+                        let data = try cursorSlots[i].take(n)
+                        guard data.rowCount == n else {
+                            throw ParquetError(file: fileName, .corrupt, "column '\(p.mapping.column.name)': \(data.rowCount) rows where \(n) were due")
+                        }
+                        do throws(ParquetError) { return try p.mapping.makeColumn(data, as: p.type) } catch {
+                            throw ParquetError(file: fileName, error.kind, error.message)
+                        }
                     }
                 }
             }
         }
         var columns: [Column] = []
         for result in results { columns.append(try result!.get()) }
+        cursors = moved
+        return columns
+    }
+
+    /// The files read, for a checkpoint's input identity.
+    public var inputPaths: [String] { files.map(\.path) }
+
+    /// Opens the next row group of the current file: a page cursor per column, nothing decoded yet.
+    private func openNextGroup() throws {
+        var c = current!
+        let g = c.nextGroup
+        c.columns = try c.readers.map { reader throws(ParquetError) in try reader.cursor(rowGroup: g) }
         c.rowsBefore += c.groupRows
-        c.group = columns
-        c.groupRows = rows
+        c.groupRows = Int(c.file.metadata.rowGroups[g].numRows)
         c.offset = 0
         c.nextGroup = g + 1
         current = c
