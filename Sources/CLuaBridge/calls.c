@@ -26,6 +26,8 @@ typedef struct {
     int64_t budget;
     bs_result *result;
     int64_t done;  // rows whose outcome is recorded
+    int in_hook;   // set while the hook runs for row `done`: an error now is that row's
+    int prepared;  // the call's tables are built (a restart after a row's error reuses them)
 } call_args;
 
 static const char *const type_names[] = {"float64", "int64", "string", "bool"};
@@ -299,7 +301,6 @@ static int push_hook(lua_State *L, bs_state *s, const char *name) {
 static int run_rows(lua_State *L, call_args *a) {
     bs_state *s = a->s;
     int features = a->kind == FEATURES_ROWS;
-    prepare_inputs(L, s);
     lua_pushcfunction(L, message_handler);
     int handler = lua_gettop(L);
     if (!push_hook(L, s, features ? "features" : "validate")) return luaL_error(L, "the script defines no %s function", features ? "features" : "validate");
@@ -315,17 +316,21 @@ static int run_rows(lua_State *L, call_args *a) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->hotkeys_ref);
     int hotkeys = lua_gettop(L);
     int base = lua_gettop(L);
-    for (int64_t r = 0; r < s->call.nrows; r++) {
+    (void)handler;
+    // Rows from the first undecided one (a restart after a row's error begins past it). The hook is
+    // called unprotected: the protected call around this loop catches an error, `call` records it
+    // for row `done` and restarts here at the next row — a setjmp per restart, not per row.
+    for (int64_t r = a->done; r < s->call.nrows; r++) {
         bs_enter_row(s, r);
         fill_values(L, s, values, hotkeys);
         lua_pushvalue(L, fn);
         lua_pushvalue(L, row);
         lua_pushvalue(L, params);
         bs_arm_budget(s, a->budget);
-        int status = lua_pcall(L, 2, features ? 1 : 2, handler);
-        if (status != LUA_OK) {
-            set_failure(a, L, r, status);
-        } else if (features) {
+        a->in_hook = 1;
+        lua_call(L, 2, features ? 1 : 2);
+        a->in_hook = 0;
+        if (features) {
             if (lua_type(L, -1) != LUA_TTABLE) {
                 char text[120];
                 snprintf(text, sizeof text, "features must return a table of outputs, got %s", lua_kind(L, -1));
@@ -455,13 +460,17 @@ static int run_batch(lua_State *L, call_args *a) {
 
 static int protected_call(lua_State *L) {
     call_args *a = lua_touserdata(L, 1);
-    // Output names, interned once per call so reading a row's outputs allocates nothing.
-    lua_createtable(L, a->noutputs, 0);
-    for (int o = 0; o < a->noutputs; o++) {
-        lua_pushstring(L, a->outputs[o].name);
-        lua_rawseti(L, -2, o + 1);
+    if (!a->prepared) {
+        // Output names, interned once per call so reading a row's outputs allocates nothing.
+        lua_createtable(L, a->noutputs, 0);
+        for (int o = 0; o < a->noutputs; o++) {
+            lua_pushstring(L, a->outputs[o].name);
+            lua_rawseti(L, -2, o + 1);
+        }
+        lua_setfield(L, LUA_REGISTRYINDEX, "batchscore.outnames");
+        if (a->kind == FEATURES_ROWS || a->kind == VALIDATE_ROWS) prepare_inputs(L, a->s);
+        a->prepared = 1;
     }
-    lua_setfield(L, LUA_REGISTRYINDEX, "batchscore.outnames");
     return (a->kind == FEATURES_ROWS || a->kind == VALIDATE_ROWS) ? run_rows(L, a) : run_batch(L, a);
 }
 
@@ -477,10 +486,21 @@ static int call(bs_state *s, int kind, const bs_column *columns, int ncolumns, i
     memset(result->status, 0, (size_t)nrows);
     result->offsets[0] = (int64_t)result->messages->length;
     for (int o = 0; o < noutputs; o++) if (outputs[o].type == BS_STR) outputs[o].offsets[0] = (int64_t)outputs[o].strings->length;
-    call_args a = {s, kind, outputs, noutputs, budget, result, 0};
-    lua_pushcfunction(L, protected_call);
-    lua_pushlightuserdata(L, &a);
-    int status = lua_pcall(L, 1, 0, 0);
+    call_args a = {s, kind, outputs, noutputs, budget, result, 0, 0, 0};
+    int status;
+    while (1) {
+        lua_pushcfunction(L, protected_call);
+        lua_pushlightuserdata(L, &a);
+        status = lua_pcall(L, 1, 0, 0);
+        if (status == LUA_OK || !a.in_hook) break;
+        // A row's hook failed (an error, the budget, the memory cap): that row's verdict; go on
+        // with the next. The stack is back where the protected call started.
+        a.in_hook = 0;
+        bs_disarm_budget(s);
+        set_failure(&a, L, a.done, status);
+        finish_row(&a, a.done);
+        lua_settop(L, top);
+    }
     bs_disarm_budget(s);
     int failed = 0;
     if (status != LUA_OK) {
