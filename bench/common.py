@@ -22,6 +22,10 @@ def parse_time_v(path):
     seconds = 0.0
     for part in wall.group(1).split(":"):
         seconds = seconds * 60 + float(part)
+    # bench/lib.sh appends a millisecond wall time (GNU time's own is in 10 ms steps); prefer it.
+    precise = re.search(r"Precise wall seconds: (\d+)e-3", text)
+    if precise:
+        seconds = int(precise.group(1)) / 1000.0
     return seconds, int(rss.group(1)) / 1024.0, int(status.group(1)) if status else 0
 
 

@@ -93,7 +93,7 @@ def main():
         if r["failed"]:
             table.append((title, label + runs, "FAIL", "—", "—", ratio_cell or "—", target, met_cell or ""))
         else:
-            table.append((title, label + runs, f"{r['seconds']:.2f}", f"{n / r['seconds']:,.0f}",
+            table.append((title, label + runs, f"{r['seconds']:.3f}", f"{n / r['seconds']:,.0f}",
                           f"{r['rss_mb']:.0f}", ratio_cell, target, met_cell))
 
     def vs(x):
@@ -170,7 +170,7 @@ def main():
     print("\nall runs (wall s):")
     for key, r in t.items():
         if r:
-            print(f"  {key:<32} " + ", ".join(f"{x:.2f}" for x in r["all_seconds"]))
+            print(f"  {key:<32} " + ", ".join(f"{x:.3f}" for x in r["all_seconds"]))
     for key, r in t.items():
         if r and r["failed"]:
             good = False
