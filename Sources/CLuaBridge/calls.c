@@ -116,13 +116,16 @@ static int cols_index(lua_State *L) {
 
 static int readonly(lua_State *L) { return luaL_error(L, "the row is read-only: return new values instead"); }
 
-/// Pushes an empty table whose reads go to `index` and whose writes fail; its metatable is hidden
-/// (`getmetatable` answers false) so a hook cannot unlock it.
-static void push_lazy_table(lua_State *L, lua_CFunction index) {
+/// Pushes an empty table whose writes fail; its metatable is hidden (`getmetatable` answers false)
+/// so a hook cannot unlock it. Its reads go to `index` when given (the caller sets `__index`
+/// otherwise).
+static void push_readonly_table(lua_State *L, lua_CFunction index) {
     lua_createtable(L, 0, 0);
     lua_createtable(L, 0, 3);
-    lua_pushcfunction(L, index);
-    lua_setfield(L, -2, "__index");
+    if (index) {
+        lua_pushcfunction(L, index);
+        lua_setfield(L, -2, "__index");
+    }
     lua_pushcfunction(L, readonly);
     lua_setfield(L, -2, "__newindex");
     lua_pushboolean(L, 0);
@@ -156,14 +159,8 @@ static void prepare_inputs(lua_State *L, bs_state *s) {
         s->nnames = c + 1;
     }
     if (s->row_ref == LUA_NOREF) {
-        // row: empty, read-only, hidden metatable {__index = values, __newindex = readonly}.
-        lua_createtable(L, 0, 0);
-        lua_createtable(L, 0, 3);
-        lua_pushcfunction(L, readonly);
-        lua_setfield(L, -2, "__newindex");
-        lua_pushboolean(L, 0);
-        lua_setfield(L, -2, "__metatable");
-        lua_setmetatable(L, -2);
+        // row: empty and read-only; its __index (the values table) is set per call below.
+        push_readonly_table(L, NULL);
         s->row_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     }
     // A fresh values table per call (the columns may differ), falling back to row_index.
@@ -374,7 +371,7 @@ static int run_batch(lua_State *L, call_args *a) {
     int handler = lua_gettop(L);
     if (!push_hook(L, s, features ? "features_batch" : "validate_batch"))
         return luaL_error(L, "the script defines no %s function", features ? "features_batch" : "validate_batch");
-    push_lazy_table(L, cols_index);
+    push_readonly_table(L, cols_index);
     lua_pushinteger(L, n);
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->params_ref);
     if (n > 0) bs_enter_row(s, 0);  // the batch's random sequence starts from its first line

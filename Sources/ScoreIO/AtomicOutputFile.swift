@@ -97,8 +97,14 @@ public final class AtomicOutputFile {
 
     /// Where the bytes for `path` go until commit: `.NAME.batchscore-tmp` beside it.
     public static func temporaryPath(for path: String) -> String {
+        companionPath(for: path, kind: "tmp")
+    }
+
+    /// `.NAME.batchscore-KIND` beside `path`: the hidden files a run keeps next to an output (its
+    /// temporary file, checkpoint and lock), in the same folder so renames stay atomic.
+    public static func companionPath(for path: String, kind: String) -> String {
         let (folder, name) = split(path)
-        return (folder.isEmpty ? "" : folder + "/") + "." + name + ".batchscore-tmp"
+        return (folder.isEmpty ? "" : folder + "/") + "." + name + ".batchscore-" + kind
     }
 
     /// fsyncs the folder holding `path`, so a rename or a new file in it survives a power loss.

@@ -33,8 +33,7 @@ struct Checkpoint: Codable, Equatable {
 
     /// `.NAME.batchscore-checkpoint` beside the output.
     static func path(forOutput output: String) -> String {
-        let url = URL(fileURLWithPath: output)
-        return url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".batchscore-checkpoint").path
+        AtomicOutputFile.companionPath(for: output, kind: "checkpoint")
     }
 
     /// The checkpoint at `path`, nil when there is none.

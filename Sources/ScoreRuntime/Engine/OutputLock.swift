@@ -1,5 +1,6 @@
 import Foundation
 import ScoreCore
+import ScoreIO
 
 /// Refuses a second run writing the same outputs while one is running: an exclusive `flock` on
 /// `.NAME.batchscore-lock` beside the output. The kernel drops the lock when the process ends,
@@ -13,7 +14,7 @@ final class OutputLock {
     /// - Throws: `OutputLockError` when another process holds it, or it cannot be created.
     init(output: String) throws {
         let url = URL(fileURLWithPath: output)
-        path = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".batchscore-lock").path
+        path = AtomicOutputFile.companionPath(for: output, kind: "lock")
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         while true {
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
