@@ -28,6 +28,13 @@ struct Override {
         }
         let path = String(argument[..<eq])
         let valueText = String(argument[argument.index(after: eq)...])
+        // Deeper than any job file may nest (AliasExpansion.maxDepth): refused before the
+        // recursive walk, which a path of thousands of parts would overflow the stack with.
+        let parts = path.utf8.reduce(1) { $0 + ($1 == UInt8(ascii: ".") || $1 == UInt8(ascii: "[") ? 1 : 0) }
+        if parts > AliasExpansion.maxDepth {
+            let shown = path.count > 60 ? String(path.prefix(60)) + "…" : path
+            return (nil, [malformed(shown + "=…", path: shown, "the key path has \(parts) parts; a job nests at most \(AliasExpansion.maxDepth) levels")])
+        }
         guard let segments = parsePath(path) else {
             return (nil, [malformed(argument, path: path, "'\(path)' is not a key path (like runtime.batch_rows or validate[1].max)")])
         }

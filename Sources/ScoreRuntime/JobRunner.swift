@@ -72,10 +72,14 @@ private struct Run {
         // One thread per model call when several workers already fill the cores.
         ModelParallelism.threads = plan.workers > 1 ? 1 : 0
 
-        let lock: OutputLock
+        // Every file the job commits is locked, not only the writer's: two jobs that share a
+        // quarantine path would otherwise share its temporary file and lose each other's rows.
+        var locks: [OutputLock] = []
         var resumeFrom: Checkpoint?
         do {
-            lock = try OutputLock(output: toStdout ? plan.quarantinePath : outputPath)
+            for path in toStdout ? [plan.quarantinePath] : [outputPath, plan.quarantinePath] {
+                locks.append(try OutputLock(output: path))
+            }
             resumeFrom = try prepareCheckpoint()
             if let done = resumeFrom, done.phase == .committing {
                 return try finishCommit(done)
@@ -84,7 +88,7 @@ private struct Run {
         } catch {
             throw failed(error)
         }
-        defer { withExtendedLifetime(lock) {} }
+        defer { withExtendedLifetime(locks) {} }
 
         do {
             try stream()

@@ -154,6 +154,12 @@ public final class ScoringPlan {
                             spec.quarantine.string("path") == nil ? "quarantine.path (default)" : spec.quarantine.keyPath(of: "path"))
         let output = StandardStreams.isStream(writerPath) ? nil : context.resolve(writerPath ?? "")
         let input = StandardStreams.isStream(readerPath) ? nil : context.resolve(readerPath ?? "")
+        for (written, at) in [(writerPath, writerAt), (spec.quarantine.string("path"), quarantineAt)] {
+            if let written, !StandardStreams.isStream(written), namesAFolder(written) {
+                throw JobSpecError(at: at.0, at.1, "names a folder, not a file (it ends in '/', '.' or '..'); give a file path",
+                                   hint: "for example out/predictions.csv")
+            }
+        }
         for (path, at) in [(output, writerAt), (quarantinePath, quarantineAt)] {
             guard let path else { continue }
             var isDirectory: ObjCBool = false
@@ -161,7 +167,7 @@ public final class ScoringPlan {
                 throw JobSpecError(at: at.0, at.1, "is a folder; give a file path")
             }
         }
-        let canonical = { (path: String?) in path.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path } }
+        let canonical = { (path: String?) in path.map(canonicalPath) }
         if let input = canonical(input) {
             if canonical(output) == input {
                 throw JobSpecError(at: writerAt.0, writerAt.1, "is the input file (reader.path): the job would overwrite its own input")
@@ -175,6 +181,31 @@ public final class ScoringPlan {
         }
     }
 
+    /// A path with symlinks and `.`/`..` resolved, for telling whether two paths name one file.
+    static func canonicalPath(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// What an extra file the caller writes (`--summary-json`) would overwrite, or nil when it
+    /// names none of the job's own files: its inputs, job file, model, outputs and their hidden
+    /// companions (temporary files, checkpoint, locks).
+    public func clash(ofExtraOutput path: String) -> String? {
+        let target = Self.canonicalPath(path)
+        var owned: [(String, String)] = reader.inputPaths.map { ($0, "the job's input") }
+        owned.append((spec.file, "the job file"))
+        owned.append((modelPath, "the model file (model.path)"))
+        let written = spec.writer.string("path")
+        var outputs = [(quarantinePath, "the quarantine")]
+        if !StandardStreams.isStream(written) { outputs.insert((context.resolve(written ?? ""), "the job's output (writer.path)"), at: 0) }
+        for (output, what) in outputs {
+            owned.append((output, what))
+            for kind in ["tmp", "checkpoint", "lock"] {
+                owned.append((AtomicOutputFile.companionPath(for: output, kind: kind), "a file the job keeps beside \(what)"))
+            }
+        }
+        return owned.first { Self.canonicalPath($0.0) == target }?.1
+    }
+
     /// The quarantine's path: `quarantine.path`, or beside the output as `NAME.rejected.csv`
     /// (`rejected.csv` in the job file's folder when the output is stdout).
     static func quarantinePath(spec: JobSpec, context: PluginContext) -> String {
@@ -182,14 +213,26 @@ public final class ScoringPlan {
         return context.resolve(defaultQuarantinePath(writerPath: spec.writer.string("path")))
     }
 
-    /// The default quarantine path for an output at `writerPath`, relative as the job file writes it.
+    /// The default quarantine path for an output at `writerPath`, relative as the job file writes it:
+    /// `NAME.rejected.csv` beside it. Plain string work on purpose: Foundation's path helpers trap on
+    /// some one-character paths (`p`, `.`), and a job file is untrusted input.
     public static func defaultQuarantinePath(writerPath: String?) -> String {
         let out = writerPath ?? "output.csv"
         if StandardStreams.isStream(out) { return "rejected.csv" }
-        let url = URL(fileURLWithPath: out)
-        let stem = url.deletingPathExtension().lastPathComponent
-        let dir = (out as NSString).deletingLastPathComponent
-        return dir.isEmpty ? "\(stem).rejected.csv" : "\(dir)/\(stem).rejected.csv"
+        let slash = out.lastIndex(of: "/")
+        let folder = slash.map { String(out[...$0]) } ?? ""
+        let name = slash.map { String(out[out.index(after: $0)...]) } ?? out
+        // A path naming a folder (`out/`, `.`, `..`) is refused by checkOutputPaths; keep this total.
+        guard !name.isEmpty, name != ".", name != ".." else { return folder + "rejected.csv" }
+        var stem = Substring(name)
+        if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = stem[..<dot] }
+        return folder + stem + ".rejected.csv"
+    }
+
+    /// True when a written output path names a folder rather than a file: it ends in `/`, or its
+    /// last part is `.` or `..`.
+    static func namesAFolder(_ path: String) -> Bool {
+        path.hasSuffix("/") || path == "." || path == ".." || path.hasSuffix("/.") || path.hasSuffix("/..")
     }
 
     static func loadModel(_ config: ConfigSection, registry: PluginRegistry,

@@ -25,6 +25,10 @@ enum JobExecution {
             throw fail(with: error, redact: redact)
         }
 
+        if let summaryJSON, let owned = plan.clash(ofExtraOutput: summaryJSON) {
+            FileHandle.standardError.write(Data("error: --summary-json \(redact(summaryJSON)): is \(owned); give the summary a file of its own\n".utf8))
+            throw ExitCode(ExitStatus.usage)
+        }
         // Opened before scoring, so an unwritable path fails in a second, not after the whole job.
         let summaryFile: AtomicOutputFile?
         do { summaryFile = try summaryJSON.map { try AtomicOutputFile(path: $0) } } catch {

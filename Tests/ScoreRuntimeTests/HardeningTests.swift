@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import ScoreCore
+@testable import ScoreRuntime
+
+/// Regressions for what hostile input broke (issue 11): each test failed before its fix.
+@Suite struct HardeningTests {
+    let cli = CLITests()
+
+    /// A job without `quarantine:` whose writer path is `writer` (default quarantine beside it).
+    func jobWithoutQuarantine(_ dir: TempDir, writer: String = "out.csv") throws {
+        try dir.write("data.csv", "id,a,b\n1,1,0.5\n2,x,1\n3,3,1\n")
+        try dir.write("model.json", smallModel)
+        try dir.write("job.yaml", """
+            version: 1
+            reader: { type: csv, path: data.csv }
+            model: { path: model.json }
+            writer: { type: csv, path: '\(writer)' }
+            """)
+    }
+
+    @Test(arguments: ["p", "p.", ".p", "sub/p"])
+    func oneCharacterWriterPathsGetADefaultQuarantineBesideThem(_ writer: String) throws {
+        let dir = try TempDir()
+        try jobWithoutQuarantine(dir, writer: writer)
+        for command in [["validate"], ["run"]] {
+            let r = try cli.run(command + [dir.path + "/job.yaml"])
+            #expect(r.status == 0, "\(command) \(writer): \(r.status) \(r.stderr)")
+        }
+        #expect(dir.exists(writer))
+        let expected = ["p": "p.rejected.csv", "p.": "p.rejected.csv", ".p": ".p.rejected.csv", "sub/p": "sub/p.rejected.csv"]
+        #expect(ScoringPlan.defaultQuarantinePath(writerPath: writer) == expected[writer])
+        let piped = try cli.run(["pipe", "--job", dir.path + "/job.yaml"])
+        // stdin is empty here: the point is that pipe derives the same quarantine without trapping.
+        #expect(piped.status == 1 && piped.stderr.contains("the input is empty"), "pipe \(writer): \(piped.status) \(piped.stderr)")
+    }
+
+    @Test(arguments: ["out/", ".", "..", "sub/.", "sub/.."])
+    func writerPathsNamingAFolderAreRefused(_ writer: String) throws {
+        let dir = try TempDir()
+        try jobWithoutQuarantine(dir, writer: writer)
+        for command in ["validate", "run"] {
+            let r = try cli.run([command, dir.path + "/job.yaml"])
+            #expect(r.status == 2, "\(command) \(writer): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("writer.path: names a folder, not a file"), "\(r.stderr)")
+        }
+        #expect(ScoringPlan.defaultQuarantinePath(writerPath: writer).hasSuffix("rejected.csv"))
+    }
+
+    @Test func aKeyPathDeeperThanAnyJobIsRefusedNotOverflowed() throws {
+        let dir = try TempDir()
+        try jobWithoutQuarantine(dir)
+        let deep = Array(repeating: "a", count: 12_000).joined(separator: ".")
+        let r = try cli.run(["validate", dir.path + "/job.yaml", "--set", deep + "=1"])
+        #expect(r.status == 2, "\(r.status) \(r.stderr.prefix(300))")
+        #expect(r.stderr.contains("the key path has 12000 parts; a job nests at most 64 levels"))
+        #expect(r.stderr.utf8.count < 600, "the error echoes a bounded excerpt, not the 24 KB path")
+        let brackets = "runtime" + String(repeating: "[0]", count: 5_000)
+        #expect(try cli.run(["validate", dir.path + "/job.yaml", "--set", brackets + "=1"]).status == 2)
+    }
+
+    @Test func aQuarantineInUseByAnotherRunIsRefusedUpFront() throws {
+        let dir = try TempDir()
+        try jobWithoutQuarantine(dir)
+        try dir.write("job.yaml", try dir.read("job.yaml") + "\nquarantine: { path: shared-rejected.csv }\n")
+        let held = try OutputLock(output: dir.path + "/shared-rejected.csv")
+        let r = try cli.run(["run", dir.path + "/job.yaml"])
+        withExtendedLifetime(held) {}
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("another batchscore run is writing \(dir.path)/shared-rejected.csv"), "\(r.stderr)")
+        #expect(!dir.exists("out.csv"))
+    }
+
+    @Test(arguments: ["data.csv", "model.json", "job.yaml", "out.csv", "./sub/../out.rejected.csv",
+                      ".out.csv.batchscore-tmp", ".out.rejected.csv.batchscore-checkpoint"])
+    func aSummaryPathNamingTheJobsOwnFilesIsRefused(_ summary: String) throws {
+        let dir = try TempDir()
+        try jobWithoutQuarantine(dir)
+        let before = try [dir.read("data.csv"), dir.read("model.json"), dir.read("job.yaml")]
+        let r = try cli.run(["run", "job.yaml", "--summary-json", summary], in: dir.path)
+        #expect(r.status == 64, "\(summary): \(r.status) \(r.stderr)")
+        #expect(r.stderr.contains("--summary-json \(summary): is "), "\(r.stderr)")
+        #expect(try [dir.read("data.csv"), dir.read("model.json"), dir.read("job.yaml")] == before)
+        #expect(!dir.exists("out.csv"), "refused before scoring")
+    }
+
+    @Test func aSummaryPathOfItsOwnIsWritten() throws {
+        let dir = try TempDir()
+        try jobWithoutQuarantine(dir)
+        let r = try cli.run(["run", "job.yaml", "--summary-json", "summary.json"], in: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try dir.read("summary.json").contains("\"rows_read\""))
+    }
+}
