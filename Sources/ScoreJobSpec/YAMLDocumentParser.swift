@@ -36,6 +36,8 @@ enum YAMLDocumentParser {
                 return SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1 + columnOffset)
             }
 
+            if let tooDeep = nestingBeyondLimit(buffer, location: location) { return .failed([tooDeep]) }
+
             var document = yaml_document_t()
             guard yaml_parser_load(&parser, &document) == 1 else {
                 return .failed([syntaxError(parser, text: text, location: location)])
@@ -55,6 +57,40 @@ enum YAMLDocumentParser {
                                              hint: "remove the '---' separator or split the file")])
             }
             return .document(first)
+        }
+    }
+
+    /// Collections nested deeper than any job may be (AliasExpansion.maxDepth, plus the level
+    /// holding its scalars), found by a first pass over libyaml's events that stops at the first
+    /// collection past the limit. libyaml's document loader is quadratic in nesting (100k flow
+    /// levels: 31 s) and the copy that follows recurses, so the depth is checked while parsing,
+    /// not after. A syntax error ends the pass quietly: the loader reports it with its context.
+    private static func nestingBeyondLimit(_ buffer: UnsafeMutableBufferPointer<UInt8>,
+                                           location: (yaml_mark_t) -> SourceLocation) -> JobSpecError? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return nil }
+        defer { yaml_parser_delete(&parser) }
+        yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+        var depth = 0
+        while true {
+            var event = yaml_event_t()
+            guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
+            defer { yaml_event_delete(&event) }
+            switch event.type {
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                depth += 1
+                if depth > AliasExpansion.maxDepth + 1 {
+                    return JobSpecError(at: location(event.start_mark), "",
+                                        "nesting deeper than \(AliasExpansion.maxDepth) levels",
+                                        hint: "a job nests four or five levels; is this file generated?")
+                }
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                depth -= 1
+            case YAML_STREAM_END_EVENT:
+                return nil
+            default:
+                break
+            }
         }
     }
 

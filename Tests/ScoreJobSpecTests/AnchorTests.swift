@@ -81,4 +81,18 @@ import Testing
         #expect(lines.count == 1)
         #expect(lines.first?.contains("nesting deeper than 64 levels") == true)
     }
+
+    /// 100k levels took libyaml's loader 31 s before the depth error: the depth is now checked on
+    /// the parser's events, so the error comes at the first collection past the limit, before any
+    /// document is built (the hint is the pre-check's; the loader's error had a key path instead).
+    @Test(arguments: [("[", "]", ""), ("{a: ", "}", "1")])
+    func deepNestingStopsAtTheFirstLevelPastTheLimit(_ open: String, _ close: String, _ leaf: String) {
+        let n = 100_000
+        let deep = String(repeating: open, count: n) + leaf + String(repeating: close, count: n)
+        let lines = errorLines(minimalJob + "name: \(deep)\n")
+        #expect(lines.count == 1)
+        let column = 7 + 64 * open.count  // the 65th bracket: the 66th collection, counting the root mapping
+        #expect(lines.first?.hasPrefix("job.yaml:7:\(column): nesting deeper than 64 levels (a job nests four or five levels") == true,
+                "\(lines.first?.prefix(200) ?? "")")
+    }
 }
