@@ -32,8 +32,8 @@ public struct FeatureMatrix: Sendable {
                               allowMissing: Bool = false) throws(FeatureMatrixError) -> FeatureMatrix {
         let n = batch.rowCount
         var values = [Double](repeating: 0, count: n * features.count)
-        for (c, name) in features.enumerated() {
-            guard let column = batch.column(named: name) else { throw .missingColumn(name) }
+        for (c, (name, column)) in zip(features, batch.columns(named: features)).enumerated() {
+            guard let column else { throw .missingColumn(name) }
             let base = c * n
             try values.withUnsafeMutableBufferPointer { out throws(FeatureMatrixError) in
                 switch column.data {

@@ -46,8 +46,9 @@ public struct OutputProjection: Sendable {
         if let requested {
             let at = (config.location(of: "passthrough"), config.keyPath(of: "passthrough"))
             var seen = Set<String>()
+            let known = ColumnLookup(inputSchema.names)
             for name in requested {
-                guard inputSchema.index(of: name) != nil else {
+                guard known[name] != nil else {
                     throw JobSpecError(at: at.0, at.1, "the input has no column '\(name)'",
                                        hint: NearMiss.hint(for: name, among: inputSchema.names) ?? "the input has: \(inputSchema.names.joined(separator: ", "))")
                 }
@@ -64,7 +65,7 @@ public struct OutputProjection: Sendable {
         confidenceName = confidence
         probabilityNames = probabilities
         self.task = task
-        var fields = passthrough.map { inputSchema.field($0)! }
+        var fields = inputSchema.fields(named: passthrough).map { $0! }
         switch task {
         case .regression: fields.append(.init(name: prediction, type: .float64))
         case .classification(let classes):
@@ -85,7 +86,7 @@ public struct OutputProjection: Sendable {
     public func project(_ batch: Batch, _ predictions: Predictions) -> Batch {
         let n = batch.rowCount
         precondition(predictions.rows == n)
-        var columns = passthrough.map { batch.column(named: $0)! }
+        var columns = batch.columns(named: passthrough).map { $0! }
         switch task {
         case .regression:
             columns.append(Column(name: predictionName, data: .float64(predictions.values)))

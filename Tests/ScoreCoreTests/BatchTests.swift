@@ -105,3 +105,17 @@ import Testing
         #expect(NearMiss.suggestion(for: "zzz", among: ["range", "finite"]) == nil)
     }
 }
+
+@Suite struct ColumnLookupTests {
+    @Test func namesResolveInOrderAndTheFirstOfADuplicateWins() {
+        var origins = RowOrigins()
+        origins.append(line: 2, record: "1,2,3")
+        let batch = Batch(columns: [
+            Column(name: "x", data: .int64([1])), Column(name: "y", data: .int64([2])), Column(name: "x", data: .int64([3])),
+        ], origins: origins)
+        let found = batch.columns(named: ["y", "z", "x"])
+        #expect(found.map { $0?.name } == ["y", nil, "x"])
+        #expect(found[2] == batch.column(named: "x"))
+        #expect(batch.schema.fields(named: ["x", "q"]) == [Schema.Field(name: "x", type: .int64), nil])
+    }
+}

@@ -74,8 +74,8 @@ public final class ParquetWriter: BatchWriter {
     /// - Throws: `OutputError` when `batch` lacks a schema column (or has it with another type) or a write fails.
     public func write(_ batch: Batch) throws {
         try checkUsable()
-        let source = try schema.fields.map { field -> Column in
-            guard let column = batch.column(named: field.name) else {
+        let source = try zip(schema.fields, batch.columns(named: schema.names)).map { field, column -> Column in
+            guard let column else {
                 throw OutputError(file: file.path, "the batch has no column '\(field.name)'")
             }
             guard column.type == field.type else {
