@@ -1,3 +1,4 @@
+import Foundation
 import CYAML
 import ScoreCore
 
@@ -98,8 +99,16 @@ enum YAMLDocumentParser {
                                      location: (yaml_mark_t) -> SourceLocation) -> JobSpecError {
         let problem = parser.problem.map { String(cString: $0) } ?? "cannot parse YAML"
         if parser.error == YAML_READER_ERROR {
-            return JobSpecError(at: location(parser.mark), "", "YAML syntax error: \(problem)",
-                                hint: "at byte offset \(parser.problem_offset); the file must be UTF-8 text")
+            // libyaml's reader leaves its marks at the start of the buffer it decodes; only the
+            // byte offset is right, so the line and column are counted from it.
+            var mark = yaml_mark_t()
+            let before = Array(text.utf8.prefix(Int(parser.problem_offset)))
+            let lineStart = (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? 0
+            mark.line = before.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            mark.column = String(decoding: before[lineStart...], as: UTF8.self).count
+            let byte = parser.problem_value >= 0 ? String(format: " (byte 0x%02X)", Int(parser.problem_value)) : ""
+            return JobSpecError(at: location(mark), "", "YAML syntax error: \(problem)\(byte)",
+                                hint: "the file must be UTF-8 text without control characters other than tab and line breaks")
         }
         var hints: [String] = []
         // libyaml's message for a tab ("cannot start any token") never mentions the tab itself.

@@ -19,6 +19,12 @@ public enum ModelLoader {
     /// The model and the file's bytes (for the manifest's hash).
     public static func load(path: String, format: String = "auto",
                             registry: PluginRegistry) throws -> (any ScoringModel, [UInt8]) {
+        // A pipe would block the read and /dev/zero never ends: only a regular file is read.
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            let what = info.st_mode & S_IFMT == S_IFDIR ? "a folder" : info.st_mode & S_IFMT == S_IFIFO ? "a pipe" : "a device or socket"
+            throw InputError(file: path, "the model path is not a regular file (it is \(what)); give the path of a model file")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw InputError(file: path, exists ? "cannot read the model file (permissions?)" : "no such model file")

@@ -50,7 +50,7 @@ public struct OutputProjection: Sendable {
             for name in requested {
                 guard known[name] != nil else {
                     throw JobSpecError(at: at.0, at.1, "the input has no column '\(name)'",
-                                       hint: NearMiss.hint(for: name, among: inputSchema.names) ?? "the input has: \(inputSchema.names.joined(separator: ", "))")
+                                       hint: NearMiss.hint(for: name, among: inputSchema.names) ?? "the input has: \(NearMiss.list(inputSchema.names))")
                 }
                 guard seen.insert(name).inserted else { throw JobSpecError(at: at.0, at.1, "lists '\(name)' twice") }
                 if produced.contains(name) {

@@ -92,7 +92,7 @@ public final class ScoringPlan {
                 throw JobSpecError(at: spec.model.location(of: "path"), spec.model.keyPath(of: "path"),
                                    "the model needs column '\(name)', which \(reader.sourceName) does not have",
                                    hint: NearMiss.hint(for: name, among: available.names)
-                                       ?? "its header has: \(available.names.joined(separator: ", "))")
+                                       ?? "its header has: \(NearMiss.list(available.names))")
             }
             let fits = input.type.isNumeric ? (field.type.isNumeric || field.type == .bool) : field.type == input.type
             if !fits {

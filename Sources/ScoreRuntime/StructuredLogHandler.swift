@@ -1,4 +1,5 @@
 import Foundation
+import ScoreCore
 import Logging
 
 /// A swift-log handler writing to stderr as text (`2026-11-29T22:00:00Z info job started key=value`)
@@ -40,17 +41,20 @@ public struct StructuredLogHandler: LogHandler {
         let time = Date().formatted(.iso8601)
         switch format {
         case .text:
-            let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoteIfNeeded(redact("\($0.value)")))" }
-            write(([time, "\(event.level)", redact("\(event.message)")] + fields).joined(separator: " ") + "\n")
+            let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quoteIfNeeded(scrub("\($0.value)")))" }
+            write(([time, "\(event.level)", scrub("\(event.message)")] + fields).joined(separator: " ") + "\n")
         case .json:
-            var object: [String: String] = ["time": time, "level": "\(event.level)", "message": redact("\(event.message)"),
+            var object: [String: String] = ["time": time, "level": "\(event.level)", "message": scrub("\(event.message)"),
                                             "logger": label]
-            for (k, v) in merged { object[k] = redact("\(v)") }
+            for (k, v) in merged { object[k] = scrub("\(v)") }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
                 ?? Data("{}".utf8)
             write(String(decoding: data, as: UTF8.self) + "\n")
         }
     }
+
+    /// Redacted, then bounded: an error quoting megabytes of input is logged as an excerpt.
+    private func scrub(_ text: String) -> String { MessageText.bounded(redact(text)) }
 
     static func quoteIfNeeded(_ s: String) -> String {
         s.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) || s.isEmpty

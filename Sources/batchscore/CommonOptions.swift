@@ -74,6 +74,7 @@ func fail(with error: any Error, redact: Redactor = .none) -> ExitCode {
     } else {
         message = "error: \(error)"
     }
-    FileHandle.standardError.write(Data((redact(message) + "\n").utf8))
+    // Scrubbed first, then bounded: a cut never leaves half a secret behind.
+    FileHandle.standardError.write(Data((MessageText.bounded(redact(message)) + "\n").utf8))
     return ExitCode(ExitStatus.code(for: error))
 }

@@ -124,3 +124,93 @@ import ScoreCore
         #expect(last[2 + 12_345] == "\(12_345 % 97 + rows - 1)")
     }
 }
+
+/// Error messages name what is wrong and what to do (issue 11, item 12), and never echo unbounded
+/// or raw input (item 11).
+@Suite struct HostileInputMessageTests {
+    let cli = CLITests()
+
+    func job(_ dir: TempDir, csv: String = "id,a,b\n1,1,0.5\n") throws {
+        try dir.write("data.csv", csv)
+        try dir.write("model.json", smallModel)
+        try dir.write("job.yaml", """
+            version: 1
+            reader: { type: csv, path: data.csv }
+            validate: [{ type: schema, required: [id] }]
+            model: { path: model.json }
+            writer: { type: csv, path: out.csv }
+            """)
+    }
+
+    @Test func aSecondByteOrderMarkInTheHeaderIsNamed() throws {
+        let dir = try TempDir()
+        try job(dir, csv: "\u{FEFF}\u{FEFF}id,a,b\n1,1,0.5\n")
+        let r = try cli.run(["validate", dir.path + "/job.yaml"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("the input has no column 'id' (the input's '\\u{FEFF}id' holds an invisible U+FEFF (byte order mark"), "\(r.stderr)")
+    }
+
+    @Test func aDamagedCheckpointIsDescribedInWords() throws {
+        let dir = try TempDir()
+        try job(dir)
+        for (text, says) in [("{\"version\": 1", "it is not complete, valid JSON"), ("{\"version\": \"x\"}", "field 'version' has a value of the wrong type"),
+                             ("{}", "field 'version' is missing")] {
+            try dir.write(".out.csv.batchscore-checkpoint", text)
+            let r = try cli.run(["run", dir.path + "/job.yaml", "--resume"])
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("is damaged (\(says)); run again without --resume"), "\(r.stderr)")
+            #expect(!r.stderr.contains("DecodingError") && !r.stderr.contains("codingPath"), "\(r.stderr)")
+        }
+    }
+
+    @Test func aModelPathThatIsNoRegularFileIsSaidSo() throws {
+        let dir = try TempDir()
+        try job(dir)
+        #expect(mkfifo(dir.path + "/pipe", 0o600) == 0)
+        for (path, what) in [("/dev/zero", "a device or socket"), ("pipe", "a pipe"), (".", "a folder")] {
+            let r = try cli.run(["validate", dir.path + "/job.yaml", "--set", "model.path=\(path)"])
+            #expect(r.status == 1, "\(path): \(r.stderr)")
+            #expect(r.stderr.contains("the model path is not a regular file (it is \(what))"), "\(r.stderr)")
+        }
+    }
+
+    @Test(arguments: ["", "\n", "\n\n", "\u{FEFF}", "\r\n"])
+    func anEmptyInputIsCalledEmpty(_ csv: String) throws {
+        let dir = try TempDir()
+        try job(dir, csv: csv)
+        let r = try cli.run(["validate", dir.path + "/job.yaml"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("the input is empty"), "\(r.stderr)")
+        #expect(!r.stderr.contains("header has: "))
+    }
+
+    @Test func controlCharactersInAJobFileAreReportedWhereTheyAre() throws {
+        let dir = try TempDir()
+        try job(dir)
+        try dir.write("job.yaml", try dir.read("job.yaml") + "\nname: \"a\u{01}b\"\n")
+        let r = try cli.run(["validate", dir.path + "/job.yaml"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("job.yaml:6:9: YAML syntax error: control characters are not allowed (byte 0x01)"), "\(r.stderr)")
+    }
+
+    @Test func aHeaderWithNULBytesIsNeverEchoed() throws {
+        let dir = try TempDir()
+        try job(dir, csv: "SECRET=hunter2\u{0}HOME=/root\u{0}\n")
+        let r = try cli.run(["validate", dir.path + "/job.yaml"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("not shown: the header holds NUL or control bytes"), "\(r.stderr)")
+        #expect(!r.stderr.contains("hunter2"))
+    }
+
+    @Test func aHugeValueIsEchoedAsABoundedExcerpt() throws {
+        let dir = try TempDir()
+        try job(dir)
+        let huge = String(repeating: "x", count: 2_000_000)
+        try dir.write("job.yaml", try dir.read("job.yaml").replacingOccurrences(of: "path: model.json", with: "path: \(huge)"))
+        let r = try cli.run(["validate", dir.path + "/job.yaml"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("model file not found: /"))
+        #expect(r.stderr.utf8.count < 2_200, "\(r.stderr.utf8.count) bytes")
+        #expect(r.stderr.contains("more characters not shown"))
+    }
+}

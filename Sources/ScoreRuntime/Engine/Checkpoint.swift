@@ -52,7 +52,26 @@ struct Checkpoint: Codable, Equatable {
         } catch let error as CheckpointError {
             throw error
         } catch {
-            throw CheckpointError("the checkpoint \(path) is damaged (\(error)); run again without --resume")
+            throw CheckpointError("the checkpoint \(path) is damaged (\(damage(error))); run again without --resume to start over")
+        }
+    }
+
+    /// What is wrong with a checkpoint's JSON, in words rather than Swift's `DecodingError` dump.
+    static func damage(_ error: any Error) -> String {
+        func field(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
+        }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?:
+            return "field '\(field(context.codingPath + [key]))' is missing"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return "field '\(field(context.codingPath))' has a value of the wrong type"
+        case .dataCorrupted(let context)? where !context.codingPath.isEmpty:
+            return "field '\(field(context.codingPath))' holds an invalid value"
+        case .dataCorrupted?:
+            return "it is not complete, valid JSON"
+        default:
+            return "it cannot be read"
         }
     }
 

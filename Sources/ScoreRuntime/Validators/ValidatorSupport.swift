@@ -6,7 +6,7 @@ enum ValidatorSupport {
     static func requireColumn(_ column: String, in schema: Schema, config: ConfigSection, key: String) throws {
         guard schema.index(of: column) == nil else { return }
         let hint = NearMiss.hint(for: column, among: schema.names)
-            ?? "the input has: \(schema.names.joined(separator: ", "))"
+            ?? "the input has: \(NearMiss.list(schema.names))"
         throw JobSpecError(at: config.location(of: key), config.keyPath(of: key),
                            "the input has no column '\(column)'", hint: hint)
     }
