@@ -17,15 +17,21 @@ public final class QuarantineWriter {
     /// The input's name as the job spec gives it (the `source` column).
     public let source: String
     private let writer: CSVWriter
+    private let scrub: @Sendable (String) -> String
 
     /// Opens the temporary file beside `path`.
+    /// - Parameter scrub: applied to the `source` and `reason` columns, which quote the job's
+    ///   settings (a path, an allowed value, a hook's param) and so may hold values from `${VAR}`;
+    ///   never to the rejected record's own bytes.
     /// - Throws: `OutputError` when it cannot be created, or when `path` is `-` (the quarantine
     ///   is always a file: stdout carries the predictions).
-    public init(path: String, source: String, keepExisting: Bool = false) throws {
+    public init(path: String, source: String, keepExisting: Bool = false,
+                scrub: @escaping @Sendable (String) -> String = { $0 }) throws {
         if StandardStreams.isStream(path) {
             throw OutputError(file: path, "the quarantine cannot be stdout ('-'); give it a file path")
         }
-        self.source = source
+        self.source = scrub(source)
+        self.scrub = scrub
         self.writer = try CSVWriter(path: path, schema: Self.schema, keepExisting: keepExisting)
     }
 
@@ -41,7 +47,7 @@ public final class QuarantineWriter {
             lines.append(Int64(rejection.line))
             stages.append(rejection.stage)
             rules.append(rejection.rule)
-            reasons.append(rejection.reason)
+            reasons.append(scrub(rejection.reason))
             rejection.record.withUnsafeBytes { records.append(bytes: $0) }
         }
         let batch = Batch(columns: [

@@ -187,7 +187,9 @@ private struct Run {
         context.resuming = checkpoint != nil
         let out = try ScoringPlan.plugin(plan.registry.writers, plan.spec.writer).make(plan.spec.writer, context, plan.output.schema)
         writer = out
-        let rejected = try QuarantineWriter(path: plan.quarantinePath, source: plan.reader.sourceName, keepExisting: checkpoint != nil)
+        let redact = Redactor(spec: plan.spec)
+        let rejected = try QuarantineWriter(path: plan.quarantinePath, source: plan.reader.sourceName,
+                                            keepExisting: checkpoint != nil, scrub: { redact($0) })
         quarantine = rejected
         guard let checkpoint else {
             // Writers without checkpoints (Parquet buffers row groups) run without them.

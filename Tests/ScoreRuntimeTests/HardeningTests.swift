@@ -214,3 +214,44 @@ import ScoreCore
         #expect(r.stderr.contains("more characters not shown"))
     }
 }
+
+/// Values from `${VAR}` never reach the quarantine's `source` and `reason` columns (issue 11,
+/// item 11), though the rejected record's own bytes are kept exactly.
+@Suite struct QuarantineSecretTests {
+    @Test func secretsInThePathAnAllowedListAndAHookParamAreRedacted() throws {
+        let dir = try TempDir()
+        try dir.write("s3cr3t-input.csv", "id,region,a,b\n1,north,1,0.5\n2,zz-topsecret-zz,1,1\n3,north,2,2\n")
+        try dir.write("model.json", smallModel)
+        try dir.write("check.lua", """
+            function validate(row, params)
+              if row.a == 2 then return false, "a is not " .. params.token end
+              return true
+            end
+            """)
+        try dir.write("job.yaml", """
+            version: 1
+            reader: { type: csv, path: "${INPUT}" }
+            validate:
+              - { type: allowed, columns: { region: [north, "${REGION}"] } }
+              - { type: lua, script: check.lua, params: { token: "${TOKEN}" } }
+            model: { path: model.json }
+            writer: { type: csv, path: out.csv }
+            quarantine: { path: rejected.csv }
+            """)
+        let env = ["INPUT": "s3cr3t-input.csv", "REGION": "hidden-region", "TOKEN": "tok-9f8e7d"]
+        let r = try CLITests().run(["run", dir.path + "/job.yaml"], environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rejected = parseCSV(try dir.read("rejected.csv"))
+        #expect(rejected.count == 3, "\(rejected)")
+        for row in rejected.dropFirst() {
+            for cell in [row[0], row[4]] {
+                for secret in env.values { #expect(!cell.contains(secret), "\(cell)") }
+            }
+            #expect(row[0] == "<redacted>")
+        }
+        #expect(rejected[1][4].contains("<redacted>"), "the allowed list is named, its secret value redacted: \(rejected[1][4])")
+        #expect(rejected[2][4] == "a is not <redacted>")
+        #expect(rejected[1][5] == "2,zz-topsecret-zz,1,1", "the record's own bytes are kept")
+        for secret in env.values { #expect(!r.stderr.contains(secret) && !r.stdout.contains(secret)) }
+    }
+}
