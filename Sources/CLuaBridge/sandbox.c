@@ -223,6 +223,33 @@ static int sandbox_collectgarbage(lua_State *L) {
     return luaL_error(L, "collectgarbage('%s') is not allowed in the sandbox", opt);
 }
 
+/// setmetatable(t, mt) as the standard one, except that a metatable with a `__gc` field is refused.
+/// Lua runs finalizers with debug hooks off (lgc.c, GCTM), so the instruction budget cannot stop a
+/// loop in one — and a finalizer runs wherever the collector does: in any allocation (including the
+/// host's own lua_* calls outside a protected call, where raising an error would abort), in a full
+/// collection, and in lua_close, where a looping one hung the process after the job had committed.
+/// Lua marks a table for finalization only if its metatable has `__gc` when it is set, so refusing
+/// it here means no script object is ever finalized: closing a state runs no script code. A hook
+/// holds no resource a finalizer could release; work at the end of a scope belongs in a `<close>`
+/// variable, whose `__close` runs as ordinary code under the budget.
+static int sandbox_setmetatable(lua_State *L) {
+    int t = lua_type(L, 2);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+    if (t == LUA_TTABLE) {
+        // A raw read, as Lua's own check: any non-nil value (even `false`) would mark the table.
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "setmetatable: __gc finalizers are not allowed in the sandbox (Lua runs them outside "
+                                 "the instruction budget); remove the __gc field (use a <close> variable for work at the end of a scope)");
+        lua_pop(L, 1);
+    }
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) return luaL_error(L, "cannot change a protected metatable");
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
 /// xpcall runs the message handler after unwinding, not inside the error: Lua calls a handler
 /// with hooks off, where a loop in it would escape the instruction budget. A spent budget is
 /// re-raised rather than handled.
@@ -365,7 +392,7 @@ static int open_sandbox(lua_State *L) {
     int G = lua_gettop(L);
     static const char *const base[] = {
         "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal", "rawget", "rawlen",
-        "select", "setmetatable", "tonumber", "tostring", "type", "_VERSION", NULL,
+        "select", "tonumber", "tostring", "type", "_VERSION", NULL,
     };
     lua_pushglobaltable(L);
     for (int i = 0; base[i]; i++) {
@@ -379,6 +406,8 @@ static int open_sandbox(lua_State *L) {
     lua_setfield(L, G, "require");
     lua_pushcfunction(L, sandbox_collectgarbage);
     lua_setfield(L, G, "collectgarbage");
+    lua_pushcfunction(L, sandbox_setmetatable);
+    lua_setfield(L, G, "setmetatable");
     lua_pushcfunction(L, sandbox_xpcall);
     lua_setfield(L, G, "xpcall");
     lua_pushcfunction(L, sandbox_print);
@@ -490,6 +519,8 @@ bs_state *bs_open(size_t memory_limit, uint64_t seed, char *err, size_t errlen) 
 
 void bs_close(bs_state *s) {
     if (!s) return;
+    // Bounded: no script table can have a finalizer (see sandbox_setmetatable), so closing runs only
+    // Lua's own C ones. An instruction budget here would not help: Lua runs finalizers with hooks off.
     lua_close(s->L);
     free(s);
 }

@@ -6,6 +6,8 @@ import ScoreCore
 enum LuaParams {
     /// Most values a params tree may hold: pushing runs on a fresh state outside `lua_pcall`, so it
     /// must stay far below the state's memory cap (at least 16 MiB) and its stack limits.
+    /// Nothing else can raise there: the budget hook is off between calls, and a collection step
+    /// inside an allocation runs no script code (the sandbox refuses `__gc` finalizers).
     static let maximumValues = 100_000
     static let maximumDepth = 32
 
