@@ -24,6 +24,8 @@ public final class LuaHookState {
         case budget = 3
         case memory = 4
         case output = 5
+        /// A float64 output is NaN or ±infinity and the step does not allow that.
+        case nonFinite = 6
     }
 
     /// The per-row outcomes of one call, with a message for every row that is not `.ok`.
@@ -96,7 +98,7 @@ public final class LuaHookState {
     /// output columns (rows whose outcome is not `.ok` hold placeholder values) and the outcomes.
     public func features(_ batch: Batch, columnar: Bool) -> ([Column], Result) {
         let n = batch.rowCount
-        let buffers = OutputBuffers(definition.outputs.fields, rows: n)
+        let buffers = OutputBuffers(definition.outputs.fields, rows: n, allowNonFinite: definition.allowNonFinite)
         let budget = Int64(definition.instructionsPerRow)
         let count = Int32(buffers.specs.count)
         let result = buffers.specs.withUnsafeMutableBufferPointer { specs in

@@ -17,8 +17,8 @@ import Glibc
     func runGuarded(_ arguments: [String], in dir: TempDir, timeout: TimeInterval = 20,
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> CLITests.Result? {
         let outPath = dir.path + "/cli.stdout", errPath = dir.path + "/cli.stderr"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         defer { try? out.close(); try? err.close() }

@@ -27,7 +27,8 @@ enum bs_status {
     BS_HOOK_ERROR = 2,      // the hook raised an error or returned the wrong shape
     BS_BUDGET = 3,          // the instruction budget ran out
     BS_MEMORY = 4,          // the state's memory cap was reached
-    BS_OUTPUT = 5           // a declared output is missing or of the wrong type
+    BS_OUTPUT = 5,          // a declared output is missing or of the wrong type
+    BS_NON_FINITE = 6       // a float64 output is NaN or ±infinity (and its step does not allow that)
 };
 
 /// An input column, borrowed for one call. Strings: `values` is the byte buffer and `offsets`
@@ -49,13 +50,15 @@ typedef struct {
 
 /// A declared output column, filled by a features call. Numbers and bools go to `values`
 /// (n doubles / int64s / bytes, allocated by the caller); strings go to `strings` with their
-/// n + 1 `offsets` (caller-allocated).
+/// n + 1 `offsets` (caller-allocated). A float64 output that is NaN or ±infinity rejects its row
+/// (BS_NON_FINITE) unless `allow_nonfinite` is non-zero.
 typedef struct {
     const char *name;
     int type;
     void *values;
     bs_buffer *strings;
     int64_t *offsets;
+    int allow_nonfinite;
 } bs_output;
 
 /// The outcome of one call over n rows: a status per row, and a message per row whose status is
