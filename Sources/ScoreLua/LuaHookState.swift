@@ -1,4 +1,3 @@
-import CLua
 import CLuaBridge
 import ScoreCore
 
@@ -70,11 +69,11 @@ public final class LuaHookState {
         }
         hooks = Hooks(rawValue: bs_hooks(s))
         // From here on every stored property is set: a throw runs deinit, which closes the state.
-        guard LuaParams.push(definition.params, into: bs_lua(s)) else {
+        guard let params = LuaParams.encode(definition.params) else {
             throw HookError(step: definition.name, hook: "init", message: "params are nested too deeply or are too large",
                             isSpecProblem: true)
         }
-        if bs_set_params(s, &err, err.count) != 0 {
+        if bs_set_params(s, params, params.count, &err, err.count) != 0 {
             throw HookError(step: definition.name, hook: "init", message: Self.text(err), isSpecProblem: true)
         }
         // init gets a hundred rows' worth of instructions (saturating: the setting can be large).
