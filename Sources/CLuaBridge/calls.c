@@ -7,6 +7,7 @@
 // a values table: the columns the hook has read so far are stored there before each row (a plain
 // table read for the VM), and any other read falls through to a C function that answers it and
 // marks the column for the next rows. Outputs are read back with raw accesses (no metamethods run).
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "internal.h"
@@ -240,8 +241,24 @@ static int store_output(call_args *a, lua_State *L, int v, bs_output *o, int64_t
     int ok = 0;
     switch (o->type) {
     case BS_F64:
-        if (t == LUA_TNUMBER) { ((double *)o->values)[r] = lua_tonumber(L, v); ok = 1; }
-        else ((double *)o->values)[r] = 0;
+        if (t == LUA_TNUMBER) {
+            double x = lua_tonumber(L, v);
+            ((double *)o->values)[r] = x;
+            if (!isfinite(x) && !o->allow_nonfinite) {
+                // A NaN would be written into the predictions as "nan" (or fed to the model): the
+                // row's data is the problem (0 / 0 on this row), so the row is rejected, as the
+                // model stage rejects a non-finite feature.
+                char text[240];
+                snprintf(text, sizeof text, "output '%s' is %s; outputs must be finite numbers "
+                                            "(give the step allow_nonfinite: true to keep NaN and infinities)",
+                         o->name, isnan(x) ? "NaN" : x > 0 ? "+infinity" : "-infinity");
+                set_outcome(a, r, BS_NON_FINITE, text, strlen(text));
+                return 0;
+            }
+            ok = 1;
+        } else {
+            ((double *)o->values)[r] = 0;
+        }
         break;
     case BS_I64: {
         int isnum = 0;

@@ -223,6 +223,33 @@ static int sandbox_collectgarbage(lua_State *L) {
     return luaL_error(L, "collectgarbage('%s') is not allowed in the sandbox", opt);
 }
 
+/// setmetatable(t, mt) as the standard one, except that a metatable with a `__gc` field is refused.
+/// Lua runs finalizers with debug hooks off (lgc.c, GCTM), so the instruction budget cannot stop a
+/// loop in one — and a finalizer runs wherever the collector does: in any allocation (including the
+/// host's own lua_* calls outside a protected call, where raising an error would abort), in a full
+/// collection, and in lua_close, where a looping one hung the process after the job had committed.
+/// Lua marks a table for finalization only if its metatable has `__gc` when it is set, so refusing
+/// it here means no script object is ever finalized: closing a state runs no script code. A hook
+/// holds no resource a finalizer could release; work at the end of a scope belongs in a `<close>`
+/// variable, whose `__close` runs as ordinary code under the budget.
+static int sandbox_setmetatable(lua_State *L) {
+    int t = lua_type(L, 2);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+    if (t == LUA_TTABLE) {
+        // A raw read, as Lua's own check: any non-nil value (even `false`) would mark the table.
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "setmetatable: __gc finalizers are not allowed in the sandbox (Lua runs them outside "
+                                 "the instruction budget); remove the __gc field (use a <close> variable for work at the end of a scope)");
+        lua_pop(L, 1);
+    }
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) return luaL_error(L, "cannot change a protected metatable");
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
 /// xpcall runs the message handler after unwinding, not inside the error: Lua calls a handler
 /// with hooks off, where a loop in it would escape the instruction budget. A spent budget is
 /// re-raised rather than handled.
@@ -365,7 +392,7 @@ static int open_sandbox(lua_State *L) {
     int G = lua_gettop(L);
     static const char *const base[] = {
         "assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal", "rawget", "rawlen",
-        "select", "setmetatable", "tonumber", "tostring", "type", "_VERSION", NULL,
+        "select", "tonumber", "tostring", "type", "_VERSION", NULL,
     };
     lua_pushglobaltable(L);
     for (int i = 0; base[i]; i++) {
@@ -379,6 +406,8 @@ static int open_sandbox(lua_State *L) {
     lua_setfield(L, G, "require");
     lua_pushcfunction(L, sandbox_collectgarbage);
     lua_setfield(L, G, "collectgarbage");
+    lua_pushcfunction(L, sandbox_setmetatable);
+    lua_setfield(L, G, "setmetatable");
     lua_pushcfunction(L, sandbox_xpcall);
     lua_setfield(L, G, "xpcall");
     lua_pushcfunction(L, sandbox_print);
@@ -490,11 +519,11 @@ bs_state *bs_open(size_t memory_limit, uint64_t seed, char *err, size_t errlen) 
 
 void bs_close(bs_state *s) {
     if (!s) return;
+    // Bounded: no script table can have a finalizer (see sandbox_setmetatable), so closing runs only
+    // Lua's own C ones. An instruction budget here would not help: Lua runs finalizers with hooks off.
     lua_close(s->L);
     free(s);
 }
-
-lua_State *bs_lua(bs_state *s) { return s->L; }
 
 static void copy_error(lua_State *L, char *err, size_t errlen) {
     const char *m = lua_tostring(L, -1);
@@ -505,6 +534,17 @@ static int traceback_free_message(lua_State *L) {
     // Keep the message as Lua gives it ("script.lua:12: ..."); a traceback would bury it.
     if (!lua_isstring(L, 1)) lua_pushliteral(L, "(error object is not a string)");
     return 1;
+}
+
+static int protected_find_hooks(lua_State *L) {
+    bs_state *s = lua_touserdata(L, 1);
+    static const char *const names[] = {"features", "features_batch", "validate", "validate_batch", "init"};
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->globals_ref);
+    for (int i = 0; i < 5; i++) {
+        if (lua_getfield(L, -1, names[i]) == LUA_TFUNCTION) s->hooks |= 1 << i;
+        lua_pop(L, 1);
+    }
+    return 0;
 }
 
 int bs_load(bs_state *s, const char *source, size_t length, const char *chunkname, const char *root,
@@ -539,14 +579,16 @@ int bs_load(bs_state *s, const char *source, size_t length, const char *chunknam
         return 1;
     }
     lua_settop(L, top);
-    static const char *const names[] = {"features", "features_batch", "validate", "validate_batch", "init"};
+    // A name the script never used is a new string (an allocation): look them up protected too.
     s->hooks = 0;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s->globals_ref);
-    for (int i = 0; i < 5; i++) {
-        if (lua_getfield(L, -1, names[i]) == LUA_TFUNCTION) s->hooks |= 1 << i;
-        lua_pop(L, 1);
-    }
+    lua_pushcfunction(L, protected_find_hooks);
+    lua_pushlightuserdata(L, s);
+    status = lua_pcall(L, 1, 0, 0);
     lua_settop(L, top);
+    if (status != LUA_OK) {
+        snprintf(err, errlen, "%s: the script leaves no memory to look up its hooks (raise memory_mb)", chunkname + 1);
+        return 1;
+    }
     return 0;
 }
 
@@ -571,23 +613,102 @@ static void make_readonly_deep(lua_State *L, int depth) {
     make_readonly(L);
 }
 
+/// Reads the params encoding (see bridge.h) from `*p` up to `end`.
+typedef struct {
+    const unsigned char *p, *end;
+} params_reader;
+
+static const unsigned char *params_take(lua_State *L, params_reader *r, size_t n) {
+    if ((size_t)(r->end - r->p) < n) luaL_error(L, "params: the encoding is cut short (a bug in the host)");
+    const unsigned char *at = r->p;
+    r->p += n;
+    return at;
+}
+
+static uint64_t params_u64(lua_State *L, params_reader *r) {
+    const unsigned char *b = params_take(L, r, 8);
+    uint64_t x = 0;
+    for (int i = 7; i >= 0; i--) x = (x << 8) | b[i];
+    return x;
+}
+
+/// Pushes the next encoded value (nil for 'n').
+static void params_value(lua_State *L, params_reader *r, int depth) {
+    luaL_checkstack(L, 4, "params nested too deeply");
+    if (depth > 64) luaL_error(L, "params nested more than 64 levels deep");
+    unsigned char tag = *params_take(L, r, 1);
+    switch (tag) {
+    case 'n': lua_pushnil(L); break;
+    case 'b': lua_pushboolean(L, *params_take(L, r, 1)); break;
+    case 'i': lua_pushinteger(L, (lua_Integer)params_u64(L, r)); break;
+    case 'f': {
+        uint64_t bits = params_u64(L, r);
+        double d;
+        memcpy(&d, &bits, sizeof d);
+        lua_pushnumber(L, d);
+        break;
+    }
+    case 's': {
+        uint64_t n = params_u64(L, r);
+        if (n > (uint64_t)(r->end - r->p)) luaL_error(L, "params: the encoding is cut short (a bug in the host)");
+        lua_pushlstring(L, (const char *)params_take(L, r, (size_t)n), (size_t)n);
+        break;
+    }
+    case 'a': {
+        uint64_t n = params_u64(L, r);
+        // A size hint only when plausible: each item takes a byte at least.
+        lua_createtable(L, n > (uint64_t)(r->end - r->p) || n > 0x7fffffff ? 0 : (int)n, 0);
+        for (uint64_t i = 1; i <= n; i++) {
+            params_value(L, r, depth + 1);
+            if (lua_isnil(L, -1)) lua_pop(L, 1);  // a null item leaves a hole
+            else lua_rawseti(L, -2, (lua_Integer)i);
+        }
+        break;
+    }
+    case 'm': {
+        uint64_t n = params_u64(L, r);
+        lua_createtable(L, 0, n > (uint64_t)(r->end - r->p) || n > 0x7fffffff ? 0 : (int)n);
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t klen = params_u64(L, r);
+            if (klen > (uint64_t)(r->end - r->p)) luaL_error(L, "params: the encoding is cut short (a bug in the host)");
+            lua_pushlstring(L, (const char *)params_take(L, r, (size_t)klen), (size_t)klen);
+            params_value(L, r, depth + 1);
+            if (lua_isnil(L, -1)) lua_pop(L, 2);  // a null is an absent field
+            else lua_rawset(L, -3);
+        }
+        break;
+    }
+    default: luaL_error(L, "params: unknown tag %d in the encoding (a bug in the host)", (int)tag);
+    }
+}
+
 static int protected_set_params(lua_State *L) {
-    bs_state *s = lua_touserdata(L, 2);
-    lua_settop(L, 1);
+    bs_state *s = lua_touserdata(L, 1);
+    params_reader *r = lua_touserdata(L, 2);
+    lua_settop(L, 0);
+    params_value(L, r, 0);
+    if (!lua_istable(L, -1)) return luaL_error(L, "params: the encoding is not a map (a bug in the host)");
     make_readonly_deep(L, 0);
     s->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
-int bs_set_params(bs_state *s, char *err, size_t errlen) {
+int bs_set_params(bs_state *s, const unsigned char *encoded, size_t length, char *err, size_t errlen) {
     if (s->params_ref != LUA_NOREF) luaL_unref(s->L, LUA_REGISTRYINDEX, s->params_ref);
     s->params_ref = LUA_NOREF;
+    params_reader r = {encoded, encoded + length};
+    int top = lua_gettop(s->L);
+    s->memory_hit = 0;
     lua_pushcfunction(s->L, protected_set_params);
-    lua_insert(s->L, -2);
     lua_pushlightuserdata(s->L, s);
-    if (lua_pcall(s->L, 2, 0, 0) != LUA_OK) {
-        copy_error(s->L, err, errlen);
-        lua_pop(s->L, 1);
+    lua_pushlightuserdata(s->L, &r);
+    int status = lua_pcall(s->L, 2, 0, 0);
+    if (status != LUA_OK) {
+        if (s->memory_hit || status == LUA_ERRMEM)
+            snprintf(err, errlen, "params do not fit in the memory limit of %zu MiB with what the script keeps (raise memory_mb)",
+                     s->limit >> 20);
+        else copy_error(s->L, err, errlen);
+        lua_settop(s->L, top);
         return 1;
     }
     return 0;

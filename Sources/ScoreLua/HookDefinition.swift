@@ -30,10 +30,14 @@ public struct HookDefinition: Sendable {
     public var memoryLimit: Int
     /// The job's seed for `math.random` (combined with each row's input line).
     public var seed: UInt64
+    /// Whether float64 outputs may be NaN or ±infinity; when false (the default) such a value
+    /// rejects its row (`non_finite`), so none reaches the model or the predictions.
+    public var allowNonFinite: Bool
 
     public init(name: String, source: String, chunkName: String, moduleRoot: String?, outputs: Schema,
                 params: [(key: String, value: ConfigValue)], inputs: [String: ColumnType] = [:], onError: OnError = .quarantine,
-                instructionsPerRow: Int = 1_000_000, memoryLimit: Int = 256 << 20, seed: UInt64 = 0) {
+                instructionsPerRow: Int = 1_000_000, memoryLimit: Int = 256 << 20, seed: UInt64 = 0,
+                allowNonFinite: Bool = false) {
         self.name = name
         self.source = source
         self.chunkName = chunkName
@@ -45,5 +49,6 @@ public struct HookDefinition: Sendable {
         self.instructionsPerRow = instructionsPerRow
         self.memoryLimit = memoryLimit
         self.seed = seed
+        self.allowNonFinite = allowNonFinite
     }
 }

@@ -24,8 +24,10 @@ final class LuaHookRunner: Sendable {
     }
 
     /// Turns the per-row outcomes into verdicts: budget and memory overruns always reject the row
-    /// (never retried, so a runaway hook trips the error budget quickly); hook errors and bad
-    /// outputs reject it or stop the job, per `on_error`; validators' refusals reject it.
+    /// (never retried, so a runaway hook trips the error budget quickly); so does a NaN or infinite
+    /// output, a problem of the row's data (0 / 0 on that row) rather than of the script, as the
+    /// model stage's `non_finite`; hook errors and bad outputs reject it or stop the job, per
+    /// `on_error`; validators' refusals reject it.
     func apply(_ result: LuaHookState.Result, hook: String, batch: Batch, verdicts: inout RowVerdicts) throws(HookError) {
         for (r, outcome) in result.outcomes.enumerated() where outcome != .ok {
             let message = result.message(r)
@@ -38,6 +40,8 @@ final class LuaHookRunner: Sendable {
                 verdicts.reject(r, rule: "instruction_budget", reason: "\(definition.name): \(message)")
             case .memory:
                 verdicts.reject(r, rule: "memory_limit", reason: "\(definition.name): \(message)")
+            case .nonFinite:
+                verdicts.reject(r, rule: "non_finite", reason: "\(definition.name) (\(hook)): \(message)")
             case .hookError, .output:
                 if definition.onError == .fail {
                     throw HookError(step: definition.name, hook: hook, inputLine: batch.origins.lines[r], message: message)

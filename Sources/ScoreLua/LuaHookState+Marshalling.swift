@@ -79,7 +79,7 @@ extension LuaHookState {
         private var offsets: [UnsafeMutablePointer<Int64>]
         private let names: [UnsafeMutablePointer<CChar>]
 
-        init(_ fields: [Schema.Field], rows: Int) {
+        init(_ fields: [Schema.Field], rows: Int, allowNonFinite: Bool) {
             self.fields = fields
             self.rows = rows
             names = fields.map { strdup($0.name)! }
@@ -109,7 +109,7 @@ extension LuaHookState {
                 case .bool: BS_BOOL
                 }
                 specs.append(bs_output(name: names[i], type: Int32(type.rawValue), values: values[i],
-                                       strings: strings[i], offsets: offsets[i]))
+                                       strings: strings[i], offsets: offsets[i], allow_nonfinite: allowNonFinite ? 1 : 0))
             }
         }
 

@@ -1,4 +1,3 @@
-import CLua
 import CLuaBridge
 import ScoreCore
 
@@ -24,6 +23,8 @@ public final class LuaHookState {
         case budget = 3
         case memory = 4
         case output = 5
+        /// A float64 output is NaN or ±infinity and the step does not allow that.
+        case nonFinite = 6
     }
 
     /// The per-row outcomes of one call, with a message for every row that is not `.ok`.
@@ -68,11 +69,11 @@ public final class LuaHookState {
         }
         hooks = Hooks(rawValue: bs_hooks(s))
         // From here on every stored property is set: a throw runs deinit, which closes the state.
-        guard LuaParams.push(definition.params, into: bs_lua(s)) else {
+        guard let params = LuaParams.encode(definition.params) else {
             throw HookError(step: definition.name, hook: "init", message: "params are nested too deeply or are too large",
                             isSpecProblem: true)
         }
-        if bs_set_params(s, &err, err.count) != 0 {
+        if bs_set_params(s, params, params.count, &err, err.count) != 0 {
             throw HookError(step: definition.name, hook: "init", message: Self.text(err), isSpecProblem: true)
         }
         // init gets a hundred rows' worth of instructions (saturating: the setting can be large).
@@ -96,7 +97,7 @@ public final class LuaHookState {
     /// output columns (rows whose outcome is not `.ok` hold placeholder values) and the outcomes.
     public func features(_ batch: Batch, columnar: Bool) -> ([Column], Result) {
         let n = batch.rowCount
-        let buffers = OutputBuffers(definition.outputs.fields, rows: n)
+        let buffers = OutputBuffers(definition.outputs.fields, rows: n, allowNonFinite: definition.allowNonFinite)
         let budget = Int64(definition.instructionsPerRow)
         let count = Int32(buffers.specs.count)
         let result = buffers.specs.withUnsafeMutableBufferPointer { specs in

@@ -1,21 +1,24 @@
-import CLua
 import ScoreCore
 
-/// Hands a step's `params` to Lua as a table: integers stay integers, numbers are floats, lists
-/// become arrays, maps become tables (nulls are left out, as a nil field).
+/// Hands a step's `params` to Lua: integers stay integers, numbers are floats, lists become arrays,
+/// maps become tables (nulls are left out, as a nil field or a hole). Swift only encodes them; the
+/// bridge builds the tables in C inside a protected call (`bs_set_params`), because any allocating
+/// Lua call can raise "not enough memory" — and a Lua error outside a protected call aborts the
+/// process (a script may leave its state next to its memory cap when it is loaded).
 enum LuaParams {
-    /// Most values a params tree may hold: pushing runs on a fresh state outside `lua_pcall`, so it
-    /// must stay far below the state's memory cap (at least 16 MiB) and its stack limits.
+    /// Most values a params tree may hold, and how deep it may nest: job files are small, these
+    /// keep a generated one from building something absurd.
     static let maximumValues = 100_000
     static let maximumDepth = 32
 
-    /// Pushes the params table onto `L`'s stack; false (with nothing pushed) when the params are
-    /// nested deeper or hold more values than the limits above.
-    static func push(_ params: [(key: String, value: ConfigValue)], into L: OpaquePointer?) -> Bool {
+    /// The params in the bridge's encoding (bridge.h, `bs_set_params`); nil when they are nested
+    /// deeper or hold more values than the limits above.
+    static func encode(_ params: [(key: String, value: ConfigValue)]) -> [UInt8]? {
         var count = 0
-        guard params.allSatisfy({ fits($0.value, depth: 1, count: &count) }) else { return false }
-        push(map: params, into: L)
-        return true
+        guard params.allSatisfy({ fits($0.value, depth: 1, count: &count) }) else { return nil }
+        var out: [UInt8] = []
+        encode(map: params, into: &out)
+        return out
     }
 
     static func fits(_ value: ConfigValue, depth: Int, count: inout Int) -> Bool {
@@ -29,35 +32,43 @@ enum LuaParams {
         }
     }
 
-    static func push(map params: [(key: String, value: ConfigValue)], into L: OpaquePointer?) {
-        lua_checkstack(L, 4)
-        lua_createtable(L, 0, Int32(params.count))
-        for (key, value) in params where value != .null {
-            push(value, into: L)
-            lua_setfield(L, -2, key)
+    static func encode(map members: [(key: String, value: ConfigValue)], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "m"))
+        append(UInt64(members.count), to: &out)
+        for (key, value) in members {
+            append(UInt64(key.utf8.count), to: &out)
+            out += key.utf8
+            encode(value, into: &out)
         }
     }
 
-    static func push(_ value: ConfigValue, into L: OpaquePointer?) {
-        lua_checkstack(L, 4)
+    static func encode(_ value: ConfigValue, into out: inout [UInt8]) {
         switch value {
-        case .null: lua_pushnil(L)
-        case .string(let s): lua_pushlstring(L, s, s.utf8.count)
-        case .int(let i): lua_pushinteger(L, lua_Integer(i))
-        case .count(let i): lua_pushinteger(L, lua_Integer(i))
-        case .float(let d): lua_pushnumber(L, d)
-        case .percent(let d): lua_pushnumber(L, d)
-        case .bool(let b): lua_pushboolean(L, b ? 1 : 0)
+        case .null: out.append(UInt8(ascii: "n"))
+        case .string(let s):
+            out.append(UInt8(ascii: "s"))
+            append(UInt64(s.utf8.count), to: &out)
+            out += s.utf8
+        case .int(let i), .count(let i):
+            out.append(UInt8(ascii: "i"))
+            append(UInt64(bitPattern: Int64(i)), to: &out)
+        case .float(let d), .percent(let d):
+            out.append(UInt8(ascii: "f"))
+            append(d.bitPattern, to: &out)
+        case .bool(let b): out += [UInt8(ascii: "b"), b ? 1 : 0]
         case .list(let items):
-            lua_createtable(L, Int32(items.count), 0)
-            for (i, item) in items.enumerated() where item != .null {
-                push(item, into: L)
-                lua_rawseti(L, -2, lua_Integer(i + 1))
-            }
+            out.append(UInt8(ascii: "a"))
+            append(UInt64(items.count), to: &out)
+            for item in items { encode(item, into: &out) }
         case .map(let members):
-            push(map: members, into: L)
+            encode(map: members, into: &out)
         case .section(let section):
-            push(map: section.order.compactMap { key in section[key].map { (key, $0) } }, into: L)
+            encode(map: section.order.compactMap { key in section[key].map { (key, $0) } }, into: &out)
         }
+    }
+
+    /// Little-endian, as the bridge reads it.
+    static func append(_ x: UInt64, to out: inout [UInt8]) {
+        for i in 0 ..< 8 { out.append(UInt8(truncatingIfNeeded: x >> (8 * UInt64(i)))) }
     }
 }

@@ -14,7 +14,7 @@ public enum LuaSteps {
         ConfigField("inputs", .map(.columnType),
                     doc: "Input columns the hook reads, with the type to read them as (e.g. { income: float64 }). Columns nothing else uses are text otherwise."),
         ConfigField("on_error", .choice(HookDefinition.OnError.allCases.map(\.rawValue)), default: .string("quarantine"),
-                    doc: "When a hook raises an error or returns a bad value: `quarantine` the row, or `fail` the job."),
+                    doc: "When a hook raises an error or returns a missing or mistyped value: `quarantine` the row, or `fail` the job."),
         ConfigField("instructions_per_row", .int, default: .int(1_000_000), minimum: 1000, maximum: 1e12,
                     doc: "Lua instructions one row may use (a columnar call gets n times this); over it, the row is rejected."),
         ConfigField("memory_mb", .int, default: .int(256), minimum: 16, maximum: 65536,
@@ -29,6 +29,8 @@ public enum LuaSteps {
             fields: commonFields + [
                 ConfigField("outputs", .map(.columnType),
                             doc: "A `script` step's output columns and types, e.g. { income_per_txn: float64 } (plugins declare theirs)."),
+                ConfigField("allow_nonfinite", .bool, default: .bool(false),
+                            doc: "Keep NaN and ±infinity in float64 outputs; by default such a value rejects the row (`non_finite`)."),
             ],
             example: "{ type: lua, plugin: ratio, params: { num: income, den: num_transactions, as: income_per_txn } }"),
         make: { config, context in try LuaFeatureStep(definition(config, context, kind: .features)) })
@@ -103,6 +105,7 @@ public enum LuaSteps {
             inputs: Dictionary(inputs, uniquingKeysWith: { _, last in last }),
             onError: HookDefinition.OnError(rawValue: config.string("on_error") ?? "quarantine") ?? .quarantine,
             instructionsPerRow: config.int("instructions_per_row") ?? 1_000_000,
-            memoryLimit: (config.int("memory_mb") ?? 256) << 20, seed: context.seed)
+            memoryLimit: (config.int("memory_mb") ?? 256) << 20, seed: context.seed,
+            allowNonFinite: kind == .features && config.bool("allow_nonfinite") == true)
     }
 }

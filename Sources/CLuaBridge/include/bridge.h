@@ -27,7 +27,8 @@ enum bs_status {
     BS_HOOK_ERROR = 2,      // the hook raised an error or returned the wrong shape
     BS_BUDGET = 3,          // the instruction budget ran out
     BS_MEMORY = 4,          // the state's memory cap was reached
-    BS_OUTPUT = 5           // a declared output is missing or of the wrong type
+    BS_OUTPUT = 5,          // a declared output is missing or of the wrong type
+    BS_NON_FINITE = 6       // a float64 output is NaN or ±infinity (and its step does not allow that)
 };
 
 /// An input column, borrowed for one call. Strings: `values` is the byte buffer and `offsets`
@@ -49,13 +50,15 @@ typedef struct {
 
 /// A declared output column, filled by a features call. Numbers and bools go to `values`
 /// (n doubles / int64s / bytes, allocated by the caller); strings go to `strings` with their
-/// n + 1 `offsets` (caller-allocated).
+/// n + 1 `offsets` (caller-allocated). A float64 output that is NaN or ±infinity rejects its row
+/// (BS_NON_FINITE) unless `allow_nonfinite` is non-zero.
 typedef struct {
     const char *name;
     int type;
     void *values;
     bs_buffer *strings;
     int64_t *offsets;
+    int allow_nonfinite;
 } bs_output;
 
 /// The outcome of one call over n rows: a status per row, and a message per row whose status is
@@ -71,8 +74,6 @@ typedef struct bs_state bs_state;
 /// A new sandboxed state; NULL if even that fails (message in err).
 bs_state *bs_open(size_t memory_limit, uint64_t seed, char *err, size_t errlen);
 void bs_close(bs_state *s);
-/// The raw state, for pushing parameters with the plain C API (lua_pushinteger, ...).
-lua_State *bs_lua(bs_state *s);
 size_t bs_memory_used(bs_state *s);
 
 /// Loads and runs a script's text in the sandbox. `root`: the folder `require` may load from
@@ -81,9 +82,14 @@ int bs_load(bs_state *s, const char *source, size_t length, const char *chunknam
             char *err, size_t errlen);
 /// Which hooks the loaded script defines (enum bs_hook bits).
 int bs_hooks(bs_state *s);
-/// Pops the table on top of the stack and keeps it, read-only at every level, as the `params`
-/// passed to every hook. Returns 0, or non-zero with the message in err.
-int bs_set_params(bs_state *s, char *err, size_t errlen);
+/// Builds the `params` passed to every hook, read-only at every level, from `encoded` — built in C,
+/// inside a protected call, so running out of the state's memory is an error, not an abort. The
+/// encoding: a value is a tag byte and its payload, integers as 8 bytes little-endian:
+/// 'n' (nil) | 'b' byte | 'i' int64 | 'f' float64 bits | 's' length, bytes |
+/// 'a' count, count values (an array; a nil leaves a hole) | 'm' count, count × (length, key bytes, value)
+/// (a map; a nil value is an absent field). The whole is one 'm'.
+/// Returns 0, or non-zero with the message in err.
+int bs_set_params(bs_state *s, const unsigned char *encoded, size_t length, char *err, size_t errlen);
 /// Runs init(params) if defined, then freezes globals (assigning one in a hook is an error).
 int bs_init(bs_state *s, int64_t budget, char *err, size_t errlen);
 

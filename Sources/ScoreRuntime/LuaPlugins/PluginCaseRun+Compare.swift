@@ -95,6 +95,7 @@ extension PluginCaseRun {
         case .budget: "instruction budget"
         case .memory: "memory limit"
         case .output: "bad output"
+        case .nonFinite: "non-finite output"
         }
     }
 }
