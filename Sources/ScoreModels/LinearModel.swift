@@ -2,7 +2,7 @@ import ScoreCore
 import ScoreLinalg
 
 /// Linear, binary logistic and multinomial (softmax) regression over standardized features,
-/// computed with one BLAS call per batch (gemv for one output, gemm for several).
+/// computed with `RowStableProduct` (each row's bits independent of the batch it is scored in).
 public struct LinearModel: ScoringModel {
     /// Which regression; the raw value is the file's `model.type`.
     public enum Kind: String, Sendable, CaseIterable {
@@ -71,7 +71,7 @@ public struct LinearModel: ScoringModel {
         return s
     }
 
-    /// Scores every row with one BLAS call; `input` is consumed so standardizing it in place copies nothing.
+    /// Scores every row in one product; `input` is consumed so standardizing it in place copies nothing.
     public func predict(_ input: consuming FeatureMatrix) throws -> Predictions {
         let n = input.rows, k = modelInputs.width
         precondition(input.columns == k, "feature matrix has \(input.columns) columns, model takes \(k)")
@@ -88,14 +88,9 @@ public struct LinearModel: ScoringModel {
         x.withUnsafeBufferPointer { xp in
             coefficients.withUnsafeBufferPointer { wp in
                 z.withUnsafeMutableBufferPointer { zp in
-                    if c == 1 {
-                        BLAS.gemv(rows: n, columns: k, a: xp.baseAddress!, x: wp.baseAddress!, y: zp.baseAddress!)
-                        VectorOps.addBias(zp, intercept[0])
-                    } else {
-                        BLAS.gemm(m: n, n: c, k: k, a: xp.baseAddress!, b: wp.baseAddress!,
-                                             c: zp.baseAddress!)
-                        VectorOps.addColumnBias(zp, rows: n, bias: intercept)
-                    }
+                    RowStableProduct.multiply(rows: n, inner: k, outputs: c, x: xp.baseAddress!,
+                                              weights: wp.baseAddress!, into: zp.baseAddress!)
+                    VectorOps.addColumnBias(zp, rows: n, bias: intercept)
                 }
             }
         }

@@ -58,7 +58,8 @@ public struct MLPModel: ScoringModel {
             x.withUnsafeBufferPointer { xp in
                 layer.weights.withUnsafeBufferPointer { wp in
                     h.withUnsafeMutableBufferPointer { hp in
-                        BLAS.gemm(m: n, n: layer.outputs, k: layer.inputs, a: xp.baseAddress!, b: wp.baseAddress!, c: hp.baseAddress!)
+                        RowStableProduct.multiply(rows: n, inner: layer.inputs, outputs: layer.outputs, x: xp.baseAddress!,
+                                                  weights: wp.baseAddress!, into: hp.baseAddress!)
                         VectorOps.addColumnBias(hp, rows: n, bias: layer.bias)
                         Self.activate(hp, rows: n, units: layer.outputs, layer.activation)
                     }

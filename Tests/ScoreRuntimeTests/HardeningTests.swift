@@ -255,3 +255,27 @@ import ScoreCore
         for secret in env.values { #expect(!r.stderr.contains(secret) && !r.stdout.contains(secret)) }
     }
 }
+
+/// Output bytes do not depend on the batch size or the worker count (issue 11, item 8): the
+/// churn example's standardized logistic model, every grouping, byte-identical.
+@Suite struct BatchSizeIndependenceTests {
+    @Test func theChurnExampleWritesTheSameBytesForEveryBatchSizeAndWorkerCount() throws {
+        let example = CLITests.repoRoot.appendingPathComponent("examples/churn").path
+        let dir = try TempDir()
+        for file in ["customers.csv", "model.json"] {
+            try FileManager.default.copyItem(atPath: example + "/" + file, toPath: dir.path + "/" + file)
+        }
+        try dir.write("job.yaml", try String(contentsOfFile: example + "/job.yaml", encoding: .utf8))
+        var outputs: [String: String] = [:]
+        for batch in ["1", "7", "999", "1000", "auto"] {
+            for workers in ["1", "2"] {
+                let plan = try makePlan(dir, overrides: ["runtime.batch_rows=\(batch)", "runtime.workers=\(workers)"])
+                _ = try JobRunner(plan: plan, logger: quietLogger).run()
+                outputs["batch_rows=\(batch) workers=\(workers)"] = try dir.read("out/predictions.csv") + (try dir.read("out/rejected.csv"))
+            }
+        }
+        let reference = outputs["batch_rows=1000 workers=1"]!
+        #expect(reference.count > 100_000)
+        for (setting, bytes) in outputs.sorted(by: { $0.key < $1.key }) { #expect(bytes == reference, "\(setting)") }
+    }
+}
