@@ -35,7 +35,10 @@ let package = Package(
 
         .target(name: "ScoreCore"),
         .target(name: "ScoreJobSpec", dependencies: ["ScoreCore", "CYAML"]),
-        .target(name: "ScoreLinalg", dependencies: ["ScoreCore", "CBLAS"]),
+        // The fixed-order product models use (RowStableProduct): C for an AVX2 path chosen at run
+        // time, since Swift code builds for baseline x86-64. Only ScoreLinalg imports it.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-ffp-contract=off", "-O3"])]),
+        .target(name: "ScoreLinalg", dependencies: ["ScoreCore", "CBLAS", "CKernels"]),
         .target(name: "ScoreModels", dependencies: ["ScoreCore", "ScoreLinalg"]),
         .target(name: "ScoreIO", dependencies: ["ScoreCore", "CSnappy", "CZlib", "CZstd", "CLZ4"]),
         .target(name: "ScoreLua", dependencies: ["ScoreCore", "CLua", "CLuaBridge"]),
