@@ -43,25 +43,44 @@ static inline void pm_step(pm_state *m) {
     if (++m->steps >= PM_CHUNK) pm_flush(m);
 }
 
-/// A class letter (%a, %D, ...) against byte c; any other letter stands for itself.
-static int class_has(int c, int cl) {
-    int r;
-    switch (tolower(cl)) {
-    case 'a': r = isalpha(c); break;
-    case 'c': r = iscntrl(c); break;
-    case 'd': r = isdigit(c); break;
-    case 'g': r = isgraph(c); break;
-    case 'l': r = islower(c); break;
-    case 'p': r = ispunct(c); break;
-    case 's': r = isspace(c); break;
-    case 'u': r = isupper(c); break;
-    case 'w': r = isalnum(c); break;
-    case 'x': r = isxdigit(c); break;
-    case 'z': r = c == 0; break;  // not in the 5.4 manual, but Debian's 5.4 keeps it (5.1 compatibility)
-    default: return cl == c;
+// Class tests are the matcher's innermost work: a byte's classes as bits, looked up once, not a
+// ctype call chain per test. Built at load time (in the "C" locale, as a Swift process runs).
+static uint16_t class_of_byte[256];   // bit k: the byte is in class k
+static uint16_t class_bit[256];       // for a class letter (either case): its bit; 0 for others
+static uint8_t class_negated[256];    // for an upper-case class letter: 1
+
+__attribute__((constructor)) static void build_class_tables(void) {
+    static const char letters[] = "acdglpsuwxz";
+    for (int k = 0; letters[k]; k++) {
+        uint16_t bit = (uint16_t)(1u << k);
+        int l = letters[k];
+        class_bit[l] = class_bit[toupper(l)] = bit;
+        class_negated[toupper(l)] = 1;
+        for (int c = 0; c < 256; c++) {
+            int in;
+            switch (l) {
+            case 'a': in = isalpha(c); break;
+            case 'c': in = iscntrl(c); break;
+            case 'd': in = isdigit(c); break;
+            case 'g': in = isgraph(c); break;
+            case 'l': in = islower(c); break;
+            case 'p': in = ispunct(c); break;
+            case 's': in = isspace(c); break;
+            case 'u': in = isupper(c); break;
+            case 'w': in = isalnum(c); break;
+            case 'x': in = isxdigit(c); break;
+            default: in = c == 0; break;  // %z: not in the 5.4 manual, but Debian's 5.4 keeps it
+            }
+            if (in) class_of_byte[c] |= bit;
+        }
     }
-    if (isupper(cl)) r = !r;
-    return r != 0;
+}
+
+/// A class letter (%a, %D, ...) against byte c; any other letter stands for itself.
+static inline int class_has(int c, int cl) {
+    uint16_t bit = class_bit[cl];
+    if (!bit) return cl == c;
+    return ((class_of_byte[c] & bit) != 0) ^ class_negated[cl];
 }
 
 /// Where the single-character class starting at p ends (past `%x`, `[...]` or one byte).
