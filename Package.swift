@@ -57,7 +57,7 @@ let package = Package(
         // The Parquet expectations are read in place through #filePath, not bundled.
         .testTarget(name: "ScoreIOTests", dependencies: ["ScoreIO", "ScoreCore", "CSnappy", "CZlib", "CZstd", "CLZ4"],
                     exclude: ["ParquetExpectations"]),
-        .testTarget(name: "ScoreLuaTests", dependencies: ["ScoreLua", "ScoreCore"]),
+        .testTarget(name: "ScoreLuaTests", dependencies: ["ScoreLua", "ScoreCore", "CLuaBridge"]),
         .testTarget(name: "ScoreModelsTests", dependencies: ["ScoreModels", "ScoreCore", "ScoreLinalg", "ScoreIO"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ScoreRuntimeTests", dependencies: [

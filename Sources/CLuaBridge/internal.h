@@ -26,6 +26,7 @@ struct bs_state {
     int memory_hit;           // an allocation was refused since the last reset
     int budget_hit;           // the instruction budget ran out since the last reset
     int64_t budget_left;      // instructions still allowed beyond the hook's current count
+    int slice;                // the hook's current count
     uint64_t seed;            // the job's seed for math.random
     uint64_t rng[4];          // xoshiro256** state
     int rng_pending;          // reseed from (seed, current line) before the next draw
@@ -58,6 +59,11 @@ void bs_buffer_append(bs_buffer *b, const char *bytes, size_t n);
 /// Count hook: arms the budget for the next call.
 void bs_arm_budget(bs_state *s, int64_t budget);
 void bs_disarm_budget(bs_state *s);
+/// Charges `steps` of C work (pattern matching) to the armed budget; raises the budget error
+/// when it is spent. A no-op when no budget is armed.
+void bs_charge(lua_State *L, long steps);
+/// Replaces find, match, gmatch and gsub in the string table at `strlib` by the budgeted matcher.
+void bs_install_patterns(lua_State *L, int strlib);
 /// Marks the start of a row (lazy row table and math.random follow it).
 static inline void bs_enter_row(bs_state *s, int64_t row) {
     s->call.row = row;

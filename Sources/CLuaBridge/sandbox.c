@@ -48,16 +48,15 @@ void bs_buffer_free(bs_buffer *b) {
 
 // MARK: - Instruction budget
 
-static void budget_hook(lua_State *L, lua_Debug *ar) {
-    (void)ar;
+// The count hook fires every BS_SLICE instructions at most and `budget_left` holds the rest, so
+// C work the hook cannot see (the pattern matcher) can be charged to the same counter, off by at
+// most the unspent part of one slice.
+#define BS_SLICE 10000
+
+static void budget_hook(lua_State *L, lua_Debug *ar);
+
+static void budget_exceeded(lua_State *L) {
     bs_state *s = bs_of(L);
-    if (s->budget_left > 0) {
-        // The hook's count is an int; budgets beyond it (n rows × per-row budget) come in slices.
-        int slice = s->budget_left > 0x7fffffff ? 0x7fffffff : (int)s->budget_left;
-        s->budget_left -= slice;
-        lua_sethook(L, budget_hook, LUA_MASKCOUNT, slice);
-        return;
-    }
     s->budget_hit = 1;
     // From now on every instruction raises, so a script that catches the error with pcall
     // cannot keep running.
@@ -65,12 +64,34 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
     luaL_error(L, "instruction budget exceeded");
 }
 
+static void budget_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    bs_state *s = bs_of(L);
+    if (s->budget_left > 0) {
+        int slice = s->budget_left > BS_SLICE ? BS_SLICE : (int)s->budget_left;
+        s->budget_left -= slice;
+        s->slice = slice;
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT, slice);
+        return;
+    }
+    budget_exceeded(L);
+}
+
+void bs_charge(lua_State *L, long steps) {
+    bs_state *s = bs_of(L);
+    if (!lua_gethook(L)) return;  // no budget armed (set-up code)
+    s->budget_left -= steps;
+    // The current slice may be partly unspent: allow it, so a small budget is not refused early.
+    if (s->budget_hit || s->budget_left + s->slice < 0) budget_exceeded(L);
+}
+
 void bs_arm_budget(bs_state *s, int64_t budget) {
     s->budget_hit = 0;
     s->memory_hit = 0;
-    int count = budget > 0x7fffffff ? 0x7fffffff : (int)budget;
+    int count = budget > BS_SLICE ? BS_SLICE : (int)budget;
     if (count < 1) count = 1;
     s->budget_left = budget - count;
+    s->slice = count;
     lua_sethook(s->L, budget_hook, LUA_MASKCOUNT, count);
 }
 
@@ -273,39 +294,6 @@ static int sandbox_xpcall(lua_State *L) {
     return 2;
 }
 
-/// How many backtracking quantifiers (`*`, `+`, `-`, `?`) a Lua pattern has.
-static int pattern_quantifiers(const char *p, size_t len) {
-    int k = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] == '%') { i++; continue; }
-        if (p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?') k++;
-    }
-    return k;
-}
-
-/// Lua's pattern matcher backtracks in C, where the instruction budget cannot reach, and a pattern
-/// with k quantifiers can take ~n^k steps on a subject of n bytes. Refuse the calls whose worst case
-/// exceeds ~10^7 steps (about a second); one quantifier is always allowed (linear or n^2 at worst).
-static int pattern_guard(lua_State *L) {
-    size_t n, plen;
-    luaL_checklstring(L, 1, &n);
-    const char *p = luaL_checklstring(L, 2, &plen);
-    int k = pattern_quantifiers(p, plen);
-    int plain = lua_gettop(L) >= 4 && lua_toboolean(L, 4);  // string.find(s, p, init, true): no pattern
-    if (k >= 2 && !plain) {
-        double cost = 1;
-        for (int i = 0; i < k && cost <= 1e7; i++) cost *= (double)n;
-        if (cost > 1e7)
-            return luaL_error(L, "pattern with %d repetitions on a %d-byte string is too costly for the sandbox "
-                                 "(backtracking is not covered by the instruction budget); match in smaller pieces",
-                              k, (int)n);
-    }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
-}
-
 /// print writes to stderr: stdout may carry data (a pipe), and a hook's print is a debugging aid.
 static int sandbox_print(lua_State *L) {
     int n = lua_gettop(L);
@@ -419,12 +407,9 @@ static int open_sandbox(lua_State *L) {
     lua_getfield(L, loaded, LUA_STRLIBNAME);
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
-    static const char *const matchers[] = {"find", "match", "gmatch", "gsub", NULL};
-    for (int i = 0; matchers[i]; i++) {
-        lua_getfield(L, -1, matchers[i]);
-        lua_pushcclosure(L, pattern_guard, 1);
-        lua_setfield(L, -2, matchers[i]);
-    }
+    // The stock matcher's backtracking is out of the count hook's reach; ours charges the budget.
+    // The string table is also the strings' __index, so s:find(...) gets it too.
+    bs_install_patterns(L, -1);
     lua_pop(L, 1);
     const char *const libs[] = {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_UTF8LIBNAME, NULL};
     for (int i = 0; libs[i]; i++) {

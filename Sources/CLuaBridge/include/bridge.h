@@ -109,4 +109,10 @@ int bs_validate_batch(bs_state *s, const bs_column *columns, int ncolumns, int64
 
 void bs_buffer_free(bs_buffer *b);
 
+/// Runs a chunk in the sandbox (its _ENV, `budget` instructions) and appends its result, or the
+/// error message, to `out` as text. Returns 0, or non-zero when the chunk raised. For tests.
+int bs_eval(bs_state *s, const char *source, size_t length, int64_t budget, bs_buffer *out);
+/// The same in a fresh stock state (luaL_openlibs, no sandbox, no budget): the reference.
+int bs_eval_stock(const char *source, size_t length, bs_buffer *out);
+
 #endif
