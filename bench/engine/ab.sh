@@ -14,6 +14,7 @@ scenarios=(
   "csv-mlp|bench/job-csv-logistic.yaml|$data/customers_1m.csv|$native/mlp.json|csv"
   "csv-hgb|bench/job-csv-logistic.yaml|$data/customers_1m.csv|$native/hgb.json|csv"
   "wide-logistic|bench/job-csv-logistic.yaml|$data/wide_200k.csv|$native/wide_lr.json|csv"
+  "lua-hook|bench/lua/job-rowwise.yaml|$data/customers_1m.csv|$native/lr_fe.json|csv"
 )
 printf '| scenario | before s | after s | after / before |\n|---|---|---|---|\n'
 for s in "${scenarios[@]}"; do
@@ -23,7 +24,7 @@ for s in "${scenarios[@]}"; do
     for side in before after; do
       bin=${!side}
       start=$(date +%s.%N)
-      BENCH_INPUT=$input BENCH_MODEL=$model BENCH_OUTPUT=$out/$name.$side.$ext "$bin" run "$job" --progress none >/dev/null 2>"$out/err" \
+      BENCH_INPUT=$input BENCH_MODEL=$model BENCH_MODEL_FE=$model BENCH_OUTPUT=$out/$name.$side.$ext "$bin" run "$job" --progress none >/dev/null 2>"$out/err" \
         || { echo "$name: $side failed: $(tail -1 "$out/err")" >&2; exit 1; }
       end=$(date +%s.%N)
       echo "$end - $start" | bc >>"$out/$name.$side"
