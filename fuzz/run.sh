@@ -33,7 +33,7 @@ BOUNDS=(-timeout=1 -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=65536)
 BUILD=.build-fuzz
 start=$(date +%s)
 swift build -c release --build-path "$BUILD" --target ScoreFuzzTargets \
-    -Xswiftc -sanitize=fuzzer -Xswiftc -sanitize=address -Xcc -fsanitize=fuzzer-no-link,address >"$BUILD.log" 2>&1 \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table -Xcc -fsanitize=fuzzer-no-link,address >"$BUILD.log" 2>&1 \
     || { tail -30 "$BUILD.log" >&2; echo "fuzz build failed (log: $BUILD.log)" >&2; exit 1; }
 REL="$BUILD/release"
 # 2. One binary per target: the harness file linked against the modules' objects. libFuzzer gives main.

@@ -34,22 +34,15 @@ public enum FuzzTargets {
 
     // MARK: - Readers (through a temp file: the readers read file descriptors)
 
-    /// A per-process folder in /tmp for the readers' input files, removed at exit.
-    nonisolated(unsafe) private static var tempDirectory: String?
-
+    /// Writes `data` to a fresh file in /tmp that is unlinked at once, and hands the body a path that
+    /// reopens it (`/proc/self/fd/N`): nothing is left behind, even when the process dies mid-input
+    /// (libFuzzer ends a campaign with `_exit`, which skips atexit handlers).
     private static func withTempFile(_ data: [UInt8], suffix: String, _ body: (String) throws -> Void) {
-        if tempDirectory == nil {
-            var template = Array("/tmp/batchscore-fuzz-XXXXXX".utf8CString)
-            guard let made = mkdtemp(&template) else { return }
-            let dir = String(cString: made)
-            tempDirectory = dir
-            atexit {
-                if let d = FuzzTargets.tempDirectory { _ = try? FileManager.default.removeItem(atPath: d) }
-            }
-        }
-        let path = tempDirectory! + "/input" + suffix
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        var template = Array("/tmp/batchscore-fuzz-\(getpid())-XXXXXX\(suffix)".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(suffix.utf8.count)) }
         guard fd >= 0 else { return }
+        unlink(String(cString: template))
+        defer { close(fd) }
         var off = 0
         data.withUnsafeBytes { raw in
             while off < raw.count {
@@ -58,9 +51,7 @@ public enum FuzzTargets {
                 off += n
             }
         }
-        close(fd)
-        defer { unlink(path) }
-        try? body(path)
+        try? body("/proc/self/fd/\(fd)")
     }
 
     /// Drains a reader; the loop is bounded (each call consumes input or ends it).
