@@ -49,11 +49,10 @@ LIBS=(-lyaml -llua5.4 -lsnappy -lz -lzstd -llz4 -lopenblas)
 mkdir -p "$BUILD/bin"
 for t in "${TARGETS[@]}"; do
     bin="$BUILD/bin/fuzz-$t"
-    if [ ! -x "$bin" ] || [ -n "$(find "$REL" fuzz/harness/$t.swift -newer "$bin" \( -name '*.o' -o -name "$t.swift" \) -print -quit)" ]; then
-        swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_${t//-/_}" "${INCS[@]}" \
-            "fuzz/harness/$t.swift" "${OBJS[@]}" "${LIBS[@]}" -o "$bin" 2> >(grep -vi 'cannot export local symbol' >&2) \
-            || { echo "linking $bin failed" >&2; exit 1; }
-    fi
+    # Always relinked (a second or two): a stale binary would fuzz old, uninstrumented objects.
+    swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_${t//-/_}" "${INCS[@]}" \
+        "fuzz/harness/$t.swift" "${OBJS[@]}" "${LIBS[@]}" -o "$bin" 2> >(grep -vi 'cannot export local symbol' >&2) \
+        || { echo "linking $bin failed" >&2; exit 1; }
 done
 echo "fuzz binaries ready in $(( $(date +%s) - start )) s" >&2
 
