@@ -92,7 +92,7 @@ for t in "${TARGETS[@]}"; do
     if [ -f fuzz/regressions/KNOWN_ISSUES ]; then
         grep -o "^$t/[^ #]*" fuzz/regressions/KNOWN_ISSUES | while read -r k; do rm -f "$work/corpus/${k#*/}"; done
     fi
-    (cd "$work" && "$ROOT/$BUILD/bin/fuzz-$t" "${LIMITS[@]}" "${BOUNDS[@]}" -print_final_stats=1 \
+    (cd "$work" && ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$ROOT/$BUILD/bin/fuzz-$t" "${LIMITS[@]}" "${BOUNDS[@]}" -print_final_stats=1 \
         -artifact_prefix="$work/artifacts/" corpus >"$work/log" 2>&1)
     rc=$?
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | grep -o '[0-9]*$' | tail -1)
