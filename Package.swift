@@ -46,6 +46,10 @@ let package = Package(
             "ScoreCore", "ScoreJobSpec", "ScoreLinalg", "ScoreModels", "ScoreIO", "ScoreLua",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The fuzz harness bodies: the libFuzzer binaries (fuzz/run.sh) and the corpus replay test share them.
+        .target(name: "ScoreFuzzTargets", dependencies: [
+            "ScoreCore", "ScoreIO", "ScoreJobSpec", "ScoreModels", "ScoreLua", "ScoreRuntime",
+        ]),
         .executableTarget(name: "batchscore", dependencies: [
             "ScoreRuntime", "ScoreCore", "ScoreJobSpec",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -60,6 +64,8 @@ let package = Package(
         .testTarget(name: "ScoreLuaTests", dependencies: ["ScoreLua", "ScoreCore", "CLuaBridge"]),
         .testTarget(name: "ScoreModelsTests", dependencies: ["ScoreModels", "ScoreCore", "ScoreLinalg", "ScoreIO"],
                     resources: [.copy("Fixtures")]),
+        // Replays fuzz/corpus/*/ and fuzz/regressions/*/ (read in place through #filePath).
+        .testTarget(name: "ScoreFuzzTargetsTests", dependencies: ["ScoreFuzzTargets"]),
         .testTarget(name: "ScoreRuntimeTests", dependencies: [
             "ScoreRuntime", "ScoreCore", "ScoreJobSpec", "ScoreIO", "ScoreModels",
             .product(name: "Logging", package: "swift-log"),
