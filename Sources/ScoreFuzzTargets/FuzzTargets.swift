@@ -227,7 +227,10 @@ public enum FuzzTargets {
         let definition = HookDefinition(
             name: "fuzz-roundtrip", source: recipe.columnar ? batchHook : rowHook, chunkName: "@roundtrip.lua",
             moduleRoot: nil, outputs: Schema(outputs.map { .init(name: $0.0, type: $0.1) }), params: [],
-            onError: .quarantine, instructionsPerRow: 100_000, memoryLimit: 16 << 20, seed: 1)
+            onError: .quarantine, instructionsPerRow: 100_000, memoryLimit: 16 << 20, seed: 1,
+            // NaN and infinities must survive the bridge bit for bit, so the step keeps them
+            // (a features step rejects non-finite outputs by default).
+            allowNonFinite: true)
         let step: LuaFeatureStep
         let out: Batch
         var verdicts = RowVerdicts(rowCount: rows)
