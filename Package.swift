@@ -51,7 +51,7 @@ let package = Package(
             "ScoreCore", "ScoreIO", "ScoreJobSpec", "ScoreModels", "ScoreLua", "ScoreRuntime",
         ]),
         .executableTarget(name: "batchscore", dependencies: [
-            "ScoreRuntime", "ScoreCore", "ScoreJobSpec",
+            "ScoreRuntime", "ScoreCore", "ScoreJobSpec", "ScoreIO", "ScoreLinalg",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

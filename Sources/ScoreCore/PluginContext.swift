@@ -8,6 +8,9 @@ public struct PluginContext: Sendable {
     /// Set when the run continues a checkpoint: writers keep the temporary file a killed run left
     /// (the runtime then calls `BatchWriter.resume`) instead of starting it afresh.
     public var resuming = false
+    /// The cores the job may use beneath its workers (a reader's or writer's parallel loops borrow
+    /// the free ones); nil keeps such loops on the calling thread.
+    public var cores: CPUBudget?
 
     public init(jobFile: String, baseDirectory: String, seed: UInt64 = 0) {
         self.jobFile = jobFile

@@ -182,9 +182,14 @@ public protocol ScoringModel: Sendable {
     func matrix(from batch: Batch, verdicts: inout RowVerdicts) throws -> FeatureMatrix
     /// Scores every row of `x` (consumed: models may standardize it in place).
     func predict(_ x: consuming FeatureMatrix) throws -> Predictions
+    /// This model, splitting a large batch over the cores `cores` has free when it is called (its
+    /// job's budget). A model without such a loop returns itself; one with it must give the same
+    /// bytes however many cores it gets. Without this, a model scores on the calling thread only.
+    func sharingCores(_ cores: CPUBudget) -> any ScoringModel
 }
 
 extension ScoringModel {
+    public func sharingCores(_ cores: CPUBudget) -> any ScoringModel { self }
     public var inputs: [Schema.Field] { features.map { .init(name: $0, type: .float64) } }
     public var acceptsMissing: Bool { false }
     public func matrix(from batch: Batch, verdicts: inout RowVerdicts) throws -> FeatureMatrix {

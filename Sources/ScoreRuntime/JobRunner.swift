@@ -9,18 +9,29 @@ import ScoreModels
 /// order, records checkpoints and commits the outputs. Memory is bounded by the units in flight
 /// (`2 × workers` batches) whatever the input size; output bytes depend on neither the worker
 /// count, the batch size nor where a resume started.
+///
+/// Synchronous: `run` returns when the job has ended. `ScoringJob` is the async, cancellable face of
+/// the same engine for programs that run several jobs.
 public struct JobRunner {
     public let plan: ScoringPlan
-    public let logger: Logger
-    public let progress: ProgressReporter?
-    /// Continue from the job's checkpoint, if it has one (`batchscore run --resume`).
-    public var resume: Bool
+    /// The logger, stop token, fault points and progress observer of this run. (`cores` and
+    /// `registry` were used when the plan was built; the runner reserves from `plan.cores`.)
+    public let options: JobOptions
+    /// The token this run stops on: `options.stop`, or a fresh one nobody else can set.
+    let stop: StopToken
 
-    public init(plan: ScoringPlan, logger: Logger, progress: ProgressReporter? = nil, resume: Bool = false) {
+    public init(plan: ScoringPlan, options: JobOptions) {
         self.plan = plan
-        self.logger = logger
-        self.progress = progress
-        self.resume = resume
+        self.options = options
+        stop = options.stop ?? StopToken()
+    }
+
+    /// A runner with default options but `logger` and `resume`.
+    public init(plan: ScoringPlan, logger: Logger, resume: Bool = false) {
+        var options = JobOptions()
+        options.logger = logger
+        options.resume = resume
+        self.init(plan: plan, options: options)
     }
 
     /// Runs the job to the end. On success both outputs are committed; on an exceeded error budget
@@ -37,8 +48,10 @@ public struct JobRunner {
 private struct Run {
     let runner: JobRunner
     var plan: ScoringPlan { runner.plan }
-    var logger: Logger { runner.logger }
+    var logger: Logger { runner.options.logger }
+    var faults: FaultPoints { runner.options.faults }
     let start = Date()
+    let clockStart = ContinuousClock.now
     let outputPath: String
     let toStdout: Bool
     var counts = JobCounts()
@@ -50,6 +63,8 @@ private struct Run {
     /// The end of the last unit appended, when the reader can seek there.
     var position: InputPosition?
     var positionKnown = true
+    /// Input bytes consumed by the units appended so far (for progress).
+    var bytesRead: Int64 = 0
 
     init(runner: JobRunner) {
         self.runner = runner
@@ -69,8 +84,7 @@ private struct Run {
             "model": "\(plan.model.summary)", "workers": "\(plan.workers)",
             "batch_rows": "\(plan.batchRows.map(String.init) ?? "auto")",
         ])
-        // One thread per model call when several workers already fill the cores.
-        ModelParallelism.threads = plan.workers > 1 ? 1 : 0
+        report(.starting)
 
         // Every file the job commits is locked, not only the writer's: two jobs that share a
         // quarantine path would otherwise share its temporary file and lose each other's rows.
@@ -92,12 +106,12 @@ private struct Run {
 
         do {
             try stream()
-            if let signal = StopRequest.signal {
+            if let reason = runner.stop.reason {
                 let resumable = try checkpointIfPossible(phase: .running)
-                progress?.finish()
-                let stopped = JobStopped(signal: signal, rowsRead: counts.read, resumable: resumable)
-                logger.warning("job stopped", metadata: ["signal": "\(signal)", "rows.read": "\(counts.read)", "resumable": "\(resumable)"])
-                throw JobFailure(error: stopped, summary: counts.summary(plan: plan, status: .failed, start: start,
+                let stopped = JobStopped(reason: reason, rowsRead: counts.read, resumable: resumable)
+                logger.warning("job stopped", metadata: ["reason": "\(reason)", "rows.read": "\(counts.read)", "resumable": "\(resumable)"])
+                report(.cancelled)
+                throw JobFailure(error: stopped, summary: counts.summary(plan: plan, status: .cancelled, start: start,
                                                                          output: outputPath, error: stopped))
             }
             guard counts.read == counts.written + counts.quarantined else {
@@ -121,7 +135,7 @@ private struct Run {
             removeCheckpoint()
             throw failed(error)
         }
-        progress?.finish()
+        report(.succeeded)
         let summary = counts.summary(plan: plan, status: .succeeded, start: start, output: outputPath, error: nil)
         logger.info("job finished", metadata: [
             "rows.read": "\(summary.rowsRead)", "rows.written": "\(summary.rowsWritten)",
@@ -137,7 +151,7 @@ private struct Run {
     mutating func prepareCheckpoint() throws -> Checkpoint? {
         let canResume = !toStdout && !plan.reader.inputPaths.isEmpty
         guard canResume else {
-            if runner.resume {
+            if runner.options.resume {
                 logger.notice("this job cannot resume (its input is stdin or its output stdout); starting from the beginning")
             }
             return nil
@@ -146,7 +160,7 @@ private struct Run {
         checkpointPath = path
         let identity = try JobIdentity(plan: plan)
         self.identity = identity
-        guard runner.resume else {
+        guard runner.options.resume else {
             if FileManager.default.fileExists(atPath: path) {
                 Checkpoint.remove(path: path)
                 logger.notice("discarded the checkpoint of an earlier run (use --resume to continue one)")
@@ -171,11 +185,11 @@ private struct Run {
     /// A killed run had both outputs complete and durable: finish its renames.
     mutating func finishCommit(_ checkpoint: Checkpoint) throws -> JobSummary {
         try AtomicOutputFile.publishLeftover(path: plan.quarantinePath)
-        FaultInjection.point("between-renames")
+        faults.point("between-renames")
         try AtomicOutputFile.publishLeftover(path: outputPath)
         removeCheckpoint()
         counts = JobCounts(checkpoint)
-        progress?.finish()
+        report(.succeeded)
         logger.info("job finished (the resumed run only had to publish its outputs)")
         return counts.summary(plan: plan, status: .succeeded, start: start, output: outputPath, error: nil)
     }
@@ -232,19 +246,27 @@ private struct Run {
     /// Streams the input through the workers until its end, a stop request or an error.
     mutating func stream() throws {
         guard let writer, let quarantine else { return }
-        let workers = plan.workers
+        // The workers' cores come from the process's budget, shared with the other running jobs:
+        // what is free, at least one. Loops beneath them (trees, Parquet columns) borrow the rest.
+        let workers = plan.cores.reserve(upTo: plan.workers)
+        defer { plan.cores.release(workers) }
+        if workers < plan.workers {
+            logger.info("fewer workers than asked: the other jobs of this process hold the cores",
+                        metadata: ["workers": "\(workers)", "asked": "\(plan.workers)"])
+        }
+        report(.running)
         let pipeline = Pipeline(capacity: 2 * workers)
         let sizer = BatchSizer(fixed: plan.batchRows, inFlight: pipeline.capacity)
         let scorers = try (0 ..< workers).map { try BatchScorer(plan: plan, encoder: writer.encoder, first: $0 == 0) }
         let threads = ThreadGroup()
         let reader = HandOver(value: plan.reader)
-        let retry = plan.retry, logger = self.logger
+        let retry = plan.retry, logger = self.logger, stop = runner.stop, faults = self.faults
         threads.spawn(name: "batchscore-reader") {
             var units = 0
-            while pipeline.waitForRoom() && StopRequest.signal == nil {
+            while pipeline.waitForRoom() && stop.reason == nil {
                 do {
                     guard let unit = try retry.run("read", logger: logger, { try reader.value.nextUnit(maxRows: sizer.rows) }) else { break }
-                    FaultInjection.point("read", index: units)
+                    faults.point("read", index: units)
                     units += 1
                     pipeline.submit(unit)
                 } catch {
@@ -273,14 +295,14 @@ private struct Run {
         while let outcome = pipeline.take(seq) {
             let scored = try outcome.get()
             try plan.retry.run("write", logger: logger) { try writer.write(encoded: scored.encoded) }
-            FaultInjection.point("mid-batch", index: seq)
+            faults.point("mid-batch", index: seq)
             try plan.retry.run("quarantine", logger: logger) { try quarantine.append(scored.rejections) }
             counts.add(read: scored.rowsRead, written: scored.encoded.rows, rejections: scored.rejections)
             if let end = scored.end { position = end } else { positionKnown = false }
             sizer.observe(rows: scored.rowsRead, seconds: scored.seconds, bytes: scored.footprint)
             logger.debug("batch done", metadata: ["rows": "\(scored.rowsRead)", "rejected": "\(scored.rejections.count)"])
-            progress?.update(rows: counts.read, bytesRead: scored.end?.byteOffset ?? 0,
-                             totalBytes: scored.end == nil ? nil : plan.reader.totalBytes)
+            if let end = scored.end { bytesRead = end.byteOffset }
+            report(.running)
             if plan.budget.isExceeded(rejected: counts.quarantined, read: counts.read) {
                 throw ErrorBudgetExceeded(rejected: counts.quarantined, read: counts.read, budget: plan.budget,
                                           quarantinePath: plan.quarantinePath)
@@ -288,7 +310,7 @@ private struct Run {
             if checkpointPath != nil, ContinuousClock.now - lastCheckpoint >= .seconds(interval) {
                 _ = try checkpointIfPossible(phase: .running)
                 lastCheckpoint = ContinuousClock.now
-                FaultInjection.point("after-checkpoint", index: seq)
+                faults.point("after-checkpoint", index: seq)
             }
             seq += 1
         }
@@ -301,23 +323,39 @@ private struct Run {
     /// lets a run killed during the renames finish them on `--resume`.
     mutating func commit() throws {
         guard let writer, let quarantine else { return }
+        report(.committing)
         try plan.retry.run("prepare quarantine", logger: logger) { try quarantine.prepare() }
         try plan.retry.run("prepare output", logger: logger) { try writer.prepare() }
         _ = try checkpointIfPossible(phase: .committing)
-        FaultInjection.point("before-renames")
+        faults.point("before-renames")
         try quarantine.commit()
-        FaultInjection.point("between-renames")
+        faults.point("between-renames")
         try writer.commit()
         removeCheckpoint()
     }
 
     func failed(_ error: any Error) -> JobFailure {
-        progress?.finish()
+        report(.failed)
         logger.error("job failed", metadata: ["error": "\(error)"])
         return JobFailure(error: error, summary: counts.summary(plan: plan, status: .failed, start: start,
                                                                 output: outputPath, error: error))
     }
-    var progress: ProgressReporter? { runner.progress }
+
+    // MARK: - Progress
+
+    /// Tells the observer, if there is one, where the job is.
+    func report(_ phase: JobProgress.Phase) {
+        guard let observe = runner.options.onProgress else { return }
+        var p = JobProgress(phase: phase)
+        p.rowsRead = counts.read
+        p.rowsWritten = counts.written
+        p.rowsQuarantined = counts.quarantined
+        p.bytesRead = bytesRead
+        p.totalBytes = positionKnown ? plan.reader.totalBytes : nil
+        let elapsed = ContinuousClock.now - clockStart
+        p.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        observe(p)
+    }
 }
 
 /// A failed job: the cause plus the summary of what happened until then.

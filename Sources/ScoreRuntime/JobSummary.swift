@@ -7,6 +7,9 @@ public struct JobSummary: Sendable, Codable, Equatable {
     /// How a job ended.
     public enum Status: String, Sendable, Codable, Equatable {
         case succeeded, failed
+        /// Stopped by a cancellation or a signal before its input ended; resumable where a
+        /// checkpoint was recorded (the error says which).
+        case cancelled
     }
 
     /// The job's `name`, or its file when the spec has none.

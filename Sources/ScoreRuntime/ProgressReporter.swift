@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How progress is shown: a redrawn bar on a terminal, periodic plain lines otherwise.
 public enum ProgressMode: String, Sendable, CaseIterable {
@@ -10,14 +11,14 @@ public enum ProgressMode: String, Sendable, CaseIterable {
     }
 }
 
-/// Reports rows, rows/s and an ETA (from bytes read) on stderr, throttled so it costs nothing.
-public final class ProgressReporter {
+/// Shows a job's progress on stderr (rows, rows/s, an ETA from bytes read), throttled so it costs
+/// nothing: the CLI's `JobOptions.onProgress`.
+public final class ProgressReporter: Sendable {
     let mode: ProgressMode
     let plainInterval: Double
-    let write: (String) -> Void
-    private let start = Date()
-    private var lastDraw = Date.distantPast
-    private var drewBar = false
+    let write: @Sendable (String) -> Void
+    /// When the last line was drawn, and whether a bar is on screen.
+    private let drawn = Mutex<(last: Date, bar: Bool)>((.distantPast, false))
 
     /// Creates a reporter that draws nothing until the first `update`.
     /// - Parameters:
@@ -25,46 +26,48 @@ public final class ProgressReporter {
     ///   - plainInterval: seconds between plain lines.
     ///   - write: where text goes (stderr by default).
     public init(mode: ProgressMode, plainInterval: Double = 5,
-                write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+                write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
         self.mode = mode.resolved()
         self.plainInterval = plainInterval
         self.write = write
     }
 
-    /// Redraws the progress if enough time has passed (0.1 s for the bar, `plainInterval` for lines);
-    /// cheap to call after every batch.
-    public func update(rows: Int, bytesRead: Int64, totalBytes: Int64?) {
+    /// Redraws the progress if enough time has passed (0.1 s for the bar, `plainInterval` for
+    /// lines); clears the bar once the job has ended. Cheap to call after every batch.
+    public func update(_ progress: JobProgress) {
         guard mode == .bar || mode == .plain else { return }
+        if progress.phase.isFinal {
+            finish()
+            return
+        }
+        guard progress.phase == .running else { return }
         let now = Date()
         let interval = mode == .bar ? 0.1 : plainInterval
-        guard now.timeIntervalSince(lastDraw) >= interval else { return }
-        lastDraw = now
-        let line = Self.describe(rows: rows, bytesRead: bytesRead, totalBytes: totalBytes,
-                                 elapsed: now.timeIntervalSince(start), bar: mode == .bar)
-        if mode == .bar {
-            write("\r\u{1B}[2K" + line)
-            drewBar = true
-        } else {
-            write(line + "\n")
+        let due = drawn.withLock { d in
+            guard now.timeIntervalSince(d.last) >= interval else { return false }
+            d.last = now
+            if mode == .bar { d.bar = true }
+            return true
         }
+        guard due else { return }
+        let line = Self.describe(progress, bar: mode == .bar)
+        write(mode == .bar ? "\r\u{1B}[2K" + line : line + "\n")
     }
 
     /// Clears the bar so the summary starts on a clean line.
     public func finish() {
-        if drewBar { write("\r\u{1B}[2K") }
+        let bar = drawn.withLock { d in defer { d.bar = false }; return d.bar }
+        if bar { write("\r\u{1B}[2K") }
     }
 
-    static func describe(rows: Int, bytesRead: Int64, totalBytes: Int64?, elapsed: Double, bar: Bool) -> String {
-        let rate = elapsed > 0 ? Double(rows) / elapsed : 0
-        var s = "\(rows) rows, \(Int(rate)) rows/s"
-        if let total = totalBytes, total > 0 {
-            let fraction = min(1, Double(bytesRead) / Double(total))
-            let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+    static func describe(_ p: JobProgress, bar: Bool) -> String {
+        var s = "\(p.rowsRead) rows, \(Int(p.rowsPerSecond)) rows/s"
+        if let fraction = p.fractionDone {
             if bar {
                 let width = 24, filled = Int(fraction * Double(width))
                 s = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] " + s
             }
-            s += String(format: ", %.0f%%, ETA %.0fs", fraction * 100, eta)
+            s += String(format: ", %.0f%%, ETA %.0fs", fraction * 100, p.etaSeconds ?? 0)
         }
         return s
     }

@@ -22,15 +22,18 @@ public final class ScoringPlan {
     public var retry: RetryPolicy
     /// Rows per batch; nil for `auto` (adaptive).
     public let batchRows: Int?
-    /// Worker threads (`runtime.workers`, `auto` = the cores).
+    /// Worker threads asked for (`runtime.workers`, `auto` = the budget's cores); a run gets what
+    /// the budget has free, at least one.
     public let workers: Int
+    /// The cores this job shares with the other jobs of its process.
+    public let cores: CPUBudget
     /// Seconds between checkpoints (0: after every batch).
     public let checkpointSeconds: Double
 
     init(spec: JobSpec, registry: PluginRegistry, context: PluginContext, model: any ScoringModel, modelPath: String,
          modelBytes: [UInt8], validators: [any RowValidator], features: [any FeatureStep], reader: any BatchReader,
          output: OutputProjection, quarantinePath: String, budget: ErrorBudget, retry: RetryPolicy, batchRows: Int?,
-         workers: Int, checkpointSeconds: Double) {
+         workers: Int, cores: CPUBudget, checkpointSeconds: Double) {
         self.spec = spec
         self.registry = registry
         self.context = context
@@ -46,17 +49,21 @@ public final class ScoringPlan {
         self.retry = retry
         self.batchRows = batchRows
         self.workers = workers
+        self.cores = cores
         self.checkpointSeconds = checkpointSeconds
     }
 
     /// Builds the plan: loads the model, opens the input, checks every column reference and that
-    /// no output would overwrite the input or another output.
-    public static func build(spec: JobSpec, registry: PluginRegistry) throws -> ScoringPlan {
-        let context = PluginContext(jobFile: spec.file, baseDirectory: spec.baseDirectory,
+    /// no output would overwrite the input or another output. `cores` is the budget the job shares
+    /// with the other jobs of the process (by default, this machine's cores for it alone).
+    public static func build(spec: JobSpec, registry: PluginRegistry, cores: CPUBudget = CPUBudget()) throws -> ScoringPlan {
+        var context = PluginContext(jobFile: spec.file, baseDirectory: spec.baseDirectory,
                                     seed: UInt64(spec.runtime.int("seed") ?? 0))
+        context.cores = cores
         try checkQuarantineIsAFile(spec)
 
-        let (model, modelPath, modelBytes) = try loadModel(spec.model, registry: registry, context: context)
+        let (loaded, modelPath, modelBytes) = try loadModel(spec.model, registry: registry, context: context)
+        let model = loaded.sharingCores(cores)
 
         let validators: [any RowValidator] = try spec.validators.map { config in
             try plugin(registry.validators, config).make(config, context)
@@ -112,7 +119,7 @@ public final class ScoringPlan {
             budget: ErrorBudget(config: spec.runtime["max_rejected"]),
             retry: RetryPolicy(config: spec.runtime.section("retry")),
             batchRows: spec.runtime.int("batch_rows") ?? autoBatchRows(validators: validators, features: features),
-            workers: spec.runtime.int("workers") ?? ProcessInfo.processInfo.activeProcessorCount,
+            workers: spec.runtime.int("workers") ?? cores.cores, cores: cores,
             checkpointSeconds: spec.runtime.double("checkpoint_secs") ?? 10)
     }
 

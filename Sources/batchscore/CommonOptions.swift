@@ -6,7 +6,7 @@ import ScoreJobSpec
 import ScoreRuntime
 
 /// Options shared by the commands that read a job file.
-struct JobOptions: ParsableArguments {
+struct JobArguments: ParsableArguments {
     @Argument(help: "The job file (YAML).")
     var job: String
 

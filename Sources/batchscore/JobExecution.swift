@@ -10,18 +10,14 @@ import ScoreRuntime
 enum JobExecution {
     /// Builds the plan, runs it, prints the summary (to stderr when `summaryToStderr`, which
     /// stdout output needs) and writes `summaryJSON`. Throws the `ExitCode` the job ends with.
-    static func execute(spec: JobSpec, options: JobOptions, progress: ProgressMode, summaryJSON: String?,
+    static func execute(spec: JobSpec, options: JobArguments, progress: ProgressMode, summaryJSON: String?,
                         resume: Bool = false, summaryToStderr: Bool) throws {
         let startedAt = Date()
         let redact = Redactor(spec: spec)
         let logger = options.makeLogger(redact: redact)
-        // One BLAS thread: on these per-batch products (8192 rows × at most a few hundred columns) a
-        // second OpenBLAS thread mostly spins — measured on the MLP (64, 32) job, 0.65 s either way,
-        // at 110% CPU with one thread and 193% with two.
-        BLAS.setThreads(1)
-        AllocatorTuning.apply()
+        ProcessSettings.apply()
         let plan: ScoringPlan
-        do { plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry) } catch {
+        do { plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry, cores: CPUBudget()) } catch {
             throw fail(with: error, redact: redact)
         }
 
@@ -35,8 +31,15 @@ enum JobExecution {
             throw fail(with: error, redact: redact)
         }
 
-        StopRequest.install()
-        let runner = JobRunner(plan: plan, logger: logger, progress: ProgressReporter(mode: progress), resume: resume)
+        StopSignals.install()
+        let reporter = ProgressReporter(mode: progress)
+        var jobOptions = JobOptions()
+        jobOptions.logger = logger
+        jobOptions.resume = resume
+        jobOptions.faults = FaultPoints.fromEnvironment()
+        jobOptions.stop = StopToken(external: { StopSignals.signal.map(StopReason.signal) })
+        jobOptions.onProgress = { reporter.update($0) }
+        let runner = JobRunner(plan: plan, options: jobOptions)
         var summary: JobSummary
         var failure: (any Error)?
         do {

@@ -36,7 +36,7 @@ struct PipeCommand: ParsableCommand {
     var summaryJSON: String?
 
     func run() throws {
-        var options = JobOptions()
+        var options = JobArguments()
         options.job = job
         options.overrides = overrides
         options.log = log

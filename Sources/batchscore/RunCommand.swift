@@ -18,7 +18,7 @@ struct RunCommand: ParsableCommand {
             130 / 143 stopped by SIGINT / SIGTERM (resumable).
             """)
 
-    @OptionGroup var options: JobOptions
+    @OptionGroup var options: JobArguments
 
     @Option(help: "Progress on stderr: auto is a bar on a terminal and a plain line every 5 s otherwise.")
     var progress: ProgressMode = .auto

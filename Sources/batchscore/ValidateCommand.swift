@@ -10,7 +10,7 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check a job without scoring: the spec, then cheap look-ups (files exist, the model loads, its features are in the input's header).",
         discussion: "Exit codes: 0 valid · 2 invalid job spec · 1 another failure (e.g. a broken model file).")
 
-    @OptionGroup var options: JobOptions
+    @OptionGroup var options: JobArguments
 
     func run() throws {
         let spec: JobSpec

@@ -39,21 +39,8 @@ import Testing
     }
 
     func run(_ dir: TempDir, _ extra: [String] = [], fault: String? = nil) throws -> Outcome {
-        let p = Process()
-        p.executableURL = CLITests.executable
-        p.arguments = ["run", dir.path + "/job.yaml", "--progress", "none"] + extra
-        var environment = ProcessInfo.processInfo.environment
-        environment["BATCHSCORE_FAULT"] = fault
-        p.environment = environment
-        let err = Pipe()
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let killed = p.terminationReason == .uncaughtSignal ? p.terminationStatus : nil
-        return Outcome(status: p.terminationStatus, killedBy: killed, stderr: String(decoding: e, as: UTF8.self))
+        let r = try EngineTests.cli(["run", dir.path + "/job.yaml", "--progress", "none"] + extra, fault: fault)
+        return Outcome(status: r.status, killedBy: r.killedBy, stderr: r.stderr)
     }
 
     /// The outputs of an uninterrupted run of the same job.

@@ -32,7 +32,7 @@ extension ParquetReader {
         guard let path = section.string("path") else {
             throw JobSpecError(at: section.location, section.keyPath(of: "path"), "missing required key")
         }
-        var options = Options()
+        var options = Options(cores: context.cores)
         if section.list("select") != nil { options.select = section.strings("select") }
         for (name, value) in section.map("columns") ?? [] {
             guard let typeName = value.stringValue, let type = ColumnType(rawValue: typeName) else {

@@ -15,11 +15,15 @@ public final class ParquetReader: BatchReader {
         public var select: [String]?
         /// Types that override the natural ones (int64 → float64, anything → string).
         public var columns: [(name: String, type: ColumnType)]
+        /// The job's cores: a batch's columns are decoded side by side on the free ones. Nil decodes
+        /// them one after the other on the calling thread.
+        public var cores: CPUBudget?
 
         /// Creates options.
-        public init(select: [String]? = nil, columns: [(name: String, type: ColumnType)] = []) {
+        public init(select: [String]? = nil, columns: [(name: String, type: ColumnType)] = [], cores: CPUBudget? = nil) {
             self.select = select
             self.columns = columns
+            self.cores = cores
         }
     }
 
@@ -70,6 +74,7 @@ public final class ParquetReader: BatchReader {
 
     private var nextFile = 0
     private var current: Cursor?
+    private let cores: CPUBudget?
     private var doneBytes: Int64 = 0
 
     /// Opens the footers of `files` (read in this order), checks they have the projected columns with
@@ -86,6 +91,7 @@ public final class ParquetReader: BatchReader {
         precondition(!files.isEmpty, "a Parquet reader needs at least one file")
         self.files = files
         self.sourceName = sourceName
+        self.cores = options.cores
         let first = try ParquetFile(path: files[0].path, name: files[0].name)
         let projection = try Self.project(first, name: files[0].name, options: options, requirements: requirements)
         self.projection = projection
@@ -153,23 +159,23 @@ public final class ParquetReader: BatchReader {
         }
         var c = current!
         let n = min(limit, c.groupRows - c.offset)
-        let columns = try Self.take(n, from: &c.columns, projection: projection, fileName: c.file.name)
+        let columns = try Self.take(n, from: &c.columns, projection: projection, fileName: c.file.name, cores: cores)
         let firstLine = c.rowsBefore + c.offset + 1
         c.offset += n
         current = c
         return Slice(columns: columns, firstLine: firstLine, fileName: files.count > 1 ? files[nextFile - 1].name : nil)
     }
 
-    /// The next `n` rows of every column, read and decoded column-parallel (the columns' pages are
-    /// independent); the cursors move only when all columns succeed.
+    /// The next `n` rows of every column, read and decoded column-parallel on the free `cores` (the
+    /// columns' pages are independent); the cursors move only when all columns succeed.
     private static func take(_ n: Int, from cursors: inout [ParquetColumnCursor], projection: [Projected],
-                             fileName: String) throws -> [Column] {
+                             fileName: String, cores: CPUBudget?) throws -> [Column] {
         var moved = cursors
         var results = [Result<Column, ParquetError>?](repeating: nil, count: cursors.count)
         moved.withUnsafeMutableBufferPointer { cursorSlots in
             results.withUnsafeMutableBufferPointer { resultSlots in
                 nonisolated(unsafe) let cursorSlots = cursorSlots, resultSlots = resultSlots  // each iteration owns its index
-                DispatchQueue.concurrentPerform(iterations: cursorSlots.count) { i in
+                CPUBudget.forEach(cursorSlots.count, on: cores) { i in
                     resultSlots[i] = Result { () throws(ParquetError) -> Column in
                         let p = projection[i]
                         let data = try cursorSlots[i].take(n)

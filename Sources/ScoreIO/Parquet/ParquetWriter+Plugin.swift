@@ -48,7 +48,7 @@ extension ParquetWriter {
             throw JobSpecError(at: section.location(of: "compression"), section.keyPath(of: "compression"),
                                "unknown codec '\(name)' (snappy, zstd, gzip or none)")
         }
-        let options = Options(codec: codec, rowGroupRows: section.int("row_group_rows") ?? 131_072, createdBy: createdBy)
+        let options = Options(codec: codec, rowGroupRows: section.int("row_group_rows") ?? 131_072, createdBy: createdBy, cores: context.cores)
         return try ParquetWriter(path: context.resolve(path), schema: schema, options: options)
     }
 }

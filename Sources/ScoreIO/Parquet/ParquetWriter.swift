@@ -26,11 +26,15 @@ public final class ParquetWriter: BatchWriter {
         public var maxDictionaryBytes: Int
         /// The footer's `created_by` (`batchscore 0.1.0`).
         public var createdBy: String
+        /// The job's cores: a row group's columns are encoded side by side on the free ones. Nil
+        /// encodes them one after the other on the calling thread.
+        public var cores: CPUBudget?
 
         /// Options with the defaults of the `parquet` writer plugin.
         public init(codec: ParquetCodec = .snappy, rowGroupRows: Int = 131_072, pageRows: Int = 32_768,
                     maxDictionaryEntries: Int = 65_536, maxDictionaryBytes: Int = 1 << 20,
-                    createdBy: String = "batchscore") {
+                    createdBy: String = "batchscore", cores: CPUBudget? = nil) {
+            self.cores = cores
             self.codec = codec
             self.rowGroupRows = max(1, rowGroupRows)
             self.pageRows = max(1, pageRows)
@@ -112,7 +116,7 @@ public final class ParquetWriter: BatchWriter {
             var encoded = [Result<(ParquetWrittenChunk, [UInt8]), ThriftDecodingError>?](repeating: nil, count: columns.count)
             encoded.withUnsafeMutableBufferPointer { slots in
                 nonisolated(unsafe) let slots = slots  // each iteration writes only its own index
-                DispatchQueue.concurrentPerform(iterations: columns.count) { c in
+                CPUBudget.forEach(columns.count, on: options.cores) { c in
                     slots[c] = Result { () throws(ThriftDecodingError) -> (ParquetWrittenChunk, [UInt8]) in
                         var bytes: [UInt8] = []
                         let chunk = try encoder.encode(columns[c], base: 0, to: &bytes)

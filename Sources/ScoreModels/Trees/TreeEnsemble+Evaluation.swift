@@ -9,6 +9,13 @@ extension TreeEnsemble {
     /// LightGBM's kZeroThreshold (a float 1e-35 widened to double).
     static let zeroThreshold = Double(Float(1e-35))
 
+    /// This ensemble, splitting large batches over the free cores of `cores`.
+    public func sharingCores(_ cores: CPUBudget) -> any ScoringModel {
+        var copy = self
+        copy.cores = cores
+        return copy
+    }
+
     /// Scores every row; NaN features are missing values and follow each split's default direction.
     public func predict(_ input: consuming FeatureMatrix) throws -> Predictions {
         let n = input.rows, k = features.count
@@ -16,13 +23,14 @@ extension TreeEnsemble {
         guard n > 0 else { return Predictions(rows: 0) }
         let x = (consume input).values
         var margins = [Double](repeating: 0, count: n * outputs)
-        // Rows are independent, so large inputs are split across cores; each part writes its own
-        // rows of `margins` (disjoint indices), so the parts never touch the same memory.
-        let parts = ModelParallelism.parts(rows: n, minimumRowsPerPart: 4 * Self.blockRows)
+        // Rows are independent, so large inputs are split across the cores the job's budget has
+        // free; each part writes its own rows of `margins` (disjoint indices), so the parts never
+        // touch the same memory, and the bytes do not depend on how many cores took part.
+        let parts = cores.map { CPUBudget.parts(rows: n, maxParts: $0.cores, minimumRows: 4 * Self.blockRows) } ?? [0 ..< n]
         x.withUnsafeBufferPointer { xp in
             margins.withUnsafeMutableBufferPointer { mp in
                 nonisolated(unsafe) let input = xp, output = mp
-                let work: @Sendable (Range<Int>) -> Void = { range in
+                let work: (Range<Int>) -> Void = { range in
                     switch (self.comparison, self.accumulation) {
                     case (.lt, .float32): self.accumulate(input, rows: n, range: range, into: output, lessThan: true, float32: true)
                     case (.lt, .float64): self.accumulate(input, rows: n, range: range, into: output, lessThan: true, float32: false)
@@ -30,10 +38,10 @@ extension TreeEnsemble {
                     case (.le, .float64): self.accumulate(input, rows: n, range: range, into: output, lessThan: false, float32: false)
                     }
                 }
-                if parts.count == 1 {
-                    work(0 ..< n)
+                if let cores, parts.count > 1 {
+                    cores.forEach(parts.count) { work(parts[$0]) }
                 } else {
-                    DispatchQueue.concurrentPerform(iterations: parts.count) { work(parts[$0]) }
+                    work(0 ..< n)
                 }
             }
         }

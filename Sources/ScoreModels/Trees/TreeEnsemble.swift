@@ -140,6 +140,10 @@ public struct TreeEnsemble: ScoringModel {
     let treesPerOutput: [Int]
 
     /// Missing values (NaN) are meaningful to trees: they follow each split's default direction.
+    /// The job's cores, when it lent them (`sharingCores`): large batches are then split over the
+    /// free ones. Nil scores on the calling thread.
+    var cores: CPUBudget?
+
     public var acceptsMissing: Bool { true }
     /// The number of trees.
     public var treeCount: Int { treeRoot.count }

@@ -1,0 +1,86 @@
+import Foundation
+import ScoreCore
+import ScoreJobSpec
+import Synchronization
+
+/// One job, run as a library call: what a server, a test or another program uses instead of the CLI.
+///
+///     let job = try ScoringJob(spec: try JobSpecLoader.load(path: "job.yaml", registry: BuiltinPlugins.registry),
+///                              options: options)
+///     let summary = try await job.run()   // job.progress from any thread; job.cancel() to stop it
+///
+/// Everything the job needs (logger, cores, stop token, fault points) comes from its `JobOptions`,
+/// so any number of jobs run side by side in one process; give them the same `CPUBudget`.
+/// Building the job builds its plan: the model is loaded and the input opened, so a bad spec, model
+/// or input fails here, before `run`.
+public final class ScoringJob: Sendable {
+    /// The job's `name`, or its file when the spec has none.
+    public let name: String
+    private let options: JobOptions
+    private let stop: StopToken
+    /// The plan, until `run` takes it: a job runs once.
+    private let plan: Mutex<HandOver<ScoringPlan>?>
+    private let latest: Mutex<JobProgress>
+
+    /// Builds the job's plan from `spec` against `options.registry` and `options.cores`.
+    public init(spec: JobSpec, options: JobOptions = JobOptions()) throws {
+        let plan = try ScoringPlan.build(spec: spec, registry: options.registry, cores: options.cores ?? CPUBudget())
+        name = spec.name ?? spec.file
+        stop = options.stop ?? StopToken()
+        var options = options
+        options.stop = stop
+        self.options = options
+        self.plan = Mutex(HandOver(value: plan))
+        latest = Mutex(JobProgress(phase: .starting))
+    }
+
+    /// The latest progress: phase, rows read / written / quarantined, rows/s, ETA.
+    public var progress: JobProgress { latest.withLock { $0 } }
+
+    /// Asks the job to stop at the next batch boundary: the batches in flight finish, a checkpoint
+    /// is recorded (where the outputs allow), nothing is committed, and `run` throws a `JobFailure`
+    /// whose summary says `cancelled` and whose error is a `JobStopped`. Running it again with
+    /// `options.resume` continues from the checkpoint. Cancelling the task that awaits `run` does
+    /// the same. Other jobs are not touched.
+    public func cancel() { stop.cancel() }
+
+    /// Runs the job to its end on threads of its own (the engine's reader, workers and sink), not
+    /// on the caller's task, and returns its summary. Throws `JobFailure` (the cause and the summary
+    /// so far) when the job fails or is cancelled. A job runs once: a second call throws.
+    public func run() async throws -> JobSummary {
+        guard let taken = plan.withLock({ slot -> HandOver<ScoringPlan>? in defer { slot = nil }; return slot }) else {
+            throw ScoringJobError.alreadyRun(name)
+        }
+        var options = self.options
+        let observer = options.onProgress
+        options.onProgress = { [self] progress in
+            latest.withLock { $0 = progress }
+            observer?(progress)
+        }
+        let runner = HandOver(value: JobRunner(plan: taken.value, options: options))
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<JobSummary, any Error>) in
+                // A thread, not a task: the engine blocks (it waits on its pipeline and on I/O), and a
+                // blocked task would hold one of the few cooperative threads every other job needs.
+                let thread = Thread {
+                    continuation.resume(with: Result { try runner.value.run() })
+                }
+                thread.name = "batchscore-job"
+                thread.start()
+            }
+        } onCancel: { [stop] in
+            stop.cancel()
+        }
+    }
+}
+
+/// A misuse of `ScoringJob`.
+public enum ScoringJobError: BatchScoreError, Equatable {
+    case alreadyRun(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyRun(let job): "job \(job) has already run; a ScoringJob runs once (build another to run it again, with options.resume to continue a checkpoint)"
+        }
+    }
+}
