@@ -21,9 +21,13 @@ public protocol BatchReader: AnyObject {
     func seek(to position: InputPosition) throws -> Bool
     /// The files read, for the checkpoint's input identity (size and mtime); empty for a stream.
     var inputPaths: [String] { get }
+    /// Why an input without columns has none, in this format's words (the plan refuses such an
+    /// input: "the input is empty: …").
+    var noColumnsExplanation: String { get }
 }
 
 extension BatchReader {
+    public var noColumnsExplanation: String { "it has no columns" }
     public func nextUnit(maxRows: Int) throws -> ReadUnit? {
         try next(maxRows: maxRows).map { ReadUnit.parsed($0, end: nil) }
     }

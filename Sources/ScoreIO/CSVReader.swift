@@ -15,6 +15,8 @@ import ScoreCore
 /// a whole (an unclosed quote, a record over `max_record_bytes`, I/O) are thrown as `InputError`.
 /// A class used by one task at a time, as `BatchReader` requires.
 public final class CSVReader: TextUnitReader {
+    /// Why an empty CSV has no columns.
+    public var noColumnsExplanation: String { "there is no header row naming its columns" }
     /// How the file is laid out and typed (the plugin's config, checked).
     public struct Options: Sendable {
         /// The one-byte field separator.

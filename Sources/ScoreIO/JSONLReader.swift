@@ -16,6 +16,10 @@ import ScoreCore
 /// physical line and original text; only problems with the input as a whole (a line over
 /// `max_record_bytes`, I/O) are thrown. A class used by one task at a time, as `BatchReader` requires.
 public final class JSONLReader: TextUnitReader {
+    /// Why an empty JSON Lines input has no columns.
+    public var noColumnsExplanation: String {
+        "there is no JSON object naming its columns (declare them under reader.columns to accept an empty input)"
+    }
     /// How the input is typed (the plugin's config, checked).
     public struct Options: Sendable {
         /// Declared column types, which win over the sample.

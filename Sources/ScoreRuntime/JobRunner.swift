@@ -68,9 +68,8 @@ private struct Run {
 
     init(runner: JobRunner) {
         self.runner = runner
-        let written = runner.plan.spec.writer.string("path")
-        toStdout = StandardStreams.isStream(written)
-        outputPath = toStdout ? StandardStreams.outputName : runner.plan.context.resolve(written ?? "")
+        toStdout = runner.plan.endpoints.output.isStream
+        outputPath = runner.plan.endpoints.output.path ?? StandardStreams.outputName
     }
 
     mutating func execute() throws -> JobSummary {
@@ -197,13 +196,9 @@ private struct Run {
     /// Opens the writer and the quarantine, continuing a checkpoint's files when resuming, and
     /// moves the reader to the checkpoint's position.
     mutating func openOutputs(resuming checkpoint: Checkpoint?) throws {
-        var context = plan.context
-        context.resuming = checkpoint != nil
-        let out = try ScoringPlan.plugin(plan.registry.writers, plan.spec.writer).make(plan.spec.writer, context, plan.output.schema)
+        let out = try plan.makeWriter(resuming: checkpoint != nil)
         writer = out
-        let redact = Redactor(spec: plan.spec)
-        let rejected = try QuarantineWriter(path: plan.quarantinePath, source: plan.reader.sourceName,
-                                            keepExisting: checkpoint != nil, scrub: { redact($0) })
+        let rejected = try plan.makeQuarantine(resuming: checkpoint != nil)
         quarantine = rejected
         guard let checkpoint else {
             // Writers without checkpoints (Parquet buffers row groups) run without them.

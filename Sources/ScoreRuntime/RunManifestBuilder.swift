@@ -8,10 +8,8 @@ public enum RunManifestBuilder {
     public static func make(plan: ScoringPlan, startedAt: Date, finishedAt: Date) -> RunManifest {
         let iso = ISO8601DateFormatter()
         let redact = Redactor(spec: plan.spec)
-        let writtenPath = plan.spec.reader.string("path")
-        let isStdin = StandardStreams.isStream(writtenPath)
-        let inputPath = isStdin ? StandardStreams.inputName : plan.context.resolve(writtenPath ?? "")
-        let attributes = isStdin ? nil : try? FileManager.default.attributesOfItem(atPath: inputPath)
+        let inputPath = plan.endpoints.input.path ?? StandardStreams.inputName
+        let attributes = plan.endpoints.input.isStream ? nil : try? FileManager.default.attributesOfItem(atPath: inputPath)
         return RunManifest(
             toolVersion: BatchScoreVersion.current,
             specSHA256: SHA256.hex(plan.spec.canonicalText.utf8),

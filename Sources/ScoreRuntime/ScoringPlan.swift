@@ -16,7 +16,10 @@ public final class ScoringPlan {
     public let features: [any FeatureStep]
     public let reader: any BatchReader
     public let output: OutputProjection
-    public let quarantinePath: String
+    /// Where the job reads and writes: the one owner of the reader's, writer's and quarantine's paths.
+    public let endpoints: JobEndpoints
+    /// The quarantine file.
+    public var quarantinePath: String { endpoints.quarantine }
     public let budget: ErrorBudget
     /// A var so tests can inject a clock for the backoff.
     public var retry: RetryPolicy
@@ -32,7 +35,7 @@ public final class ScoringPlan {
 
     init(spec: JobSpec, registry: PluginRegistry, context: PluginContext, model: any ScoringModel, modelPath: String,
          modelBytes: [UInt8], validators: [any RowValidator], features: [any FeatureStep], reader: any BatchReader,
-         output: OutputProjection, quarantinePath: String, budget: ErrorBudget, retry: RetryPolicy, batchRows: Int?,
+         output: OutputProjection, endpoints: JobEndpoints, budget: ErrorBudget, retry: RetryPolicy, batchRows: Int?,
          workers: Int, cores: CPUBudget, checkpointSeconds: Double) {
         self.spec = spec
         self.registry = registry
@@ -44,7 +47,7 @@ public final class ScoringPlan {
         self.features = features
         self.reader = reader
         self.output = output
-        self.quarantinePath = quarantinePath
+        self.endpoints = endpoints
         self.budget = budget
         self.retry = retry
         self.batchRows = batchRows
@@ -55,12 +58,16 @@ public final class ScoringPlan {
 
     /// Builds the plan: loads the model, opens the input, checks every column reference and that
     /// no output would overwrite the input or another output. `cores` is the budget the job shares
-    /// with the other jobs of the process (by default, this machine's cores for it alone).
-    public static func build(spec: JobSpec, registry: PluginRegistry, cores: CPUBudget = CPUBudget()) throws -> ScoringPlan {
-        var context = PluginContext(jobFile: spec.file, baseDirectory: spec.baseDirectory,
-                                    seed: UInt64(spec.runtime.int("seed") ?? 0))
+    /// with the other jobs of the process (by default, this machine's cores for it alone); `wiring`
+    /// connects the job's ends as written or to stdin / stdout (`pipe`). The plan's `spec` is the
+    /// job as wired.
+    public static func build(spec written: JobSpec, registry: PluginRegistry, cores: CPUBudget = CPUBudget(),
+                             wiring: JobEndpoints.Wiring = .asWritten) throws -> ScoringPlan {
+        var context = PluginContext(jobFile: written.file, baseDirectory: written.baseDirectory,
+                                    seed: UInt64(written.runtime.int("seed") ?? 0))
         context.cores = cores
-        try checkQuarantineIsAFile(spec)
+        var spec = written
+        let endpoints = try JobEndpoints.resolve(&spec, context: context, wiring: wiring)
 
         let (loaded, modelPath, modelBytes) = try loadModel(spec.model, registry: registry, context: context)
         let model = loaded.sharingCores(cores)
@@ -84,10 +91,7 @@ public final class ScoringPlan {
             .make(spec.reader, context, ReaderRequirements(numericColumns: numeric, columnTypes: pinned))
         let schema = reader.schema
         if schema.fields.isEmpty {
-            let why = spec.reader.string("type") == "jsonl"
-                ? "there is no JSON object naming its columns (declare them under reader.columns to accept an empty input)"
-                : "there is no header row naming its columns"
-            throw InputError(file: reader.sourceName, line: 1, "the input is empty: \(why)")
+            throw InputError(file: reader.sourceName, line: 1, "the input is empty: \(reader.noColumnsExplanation)")
         }
 
         for v in validators { try v.check(schema: schema) }
@@ -108,14 +112,12 @@ public final class ScoringPlan {
             }
         }
         let output = try OutputProjection(config: spec.output, inputSchema: available, task: model.task)
-        let quarantinePath = quarantinePath(spec: spec, context: context)
-        try checkOutputPaths(spec: spec, context: context, quarantinePath: quarantinePath)
         _ = try plugin(registry.writers, spec.writer)
 
         return ScoringPlan(
             spec: spec, registry: registry, context: context, model: model, modelPath: modelPath,
             modelBytes: modelBytes, validators: validators, features: features, reader: reader, output: output,
-            quarantinePath: quarantinePath,
+            endpoints: endpoints,
             budget: ErrorBudget(config: spec.runtime["max_rejected"]),
             retry: RetryPolicy(config: spec.runtime.section("retry")),
             batchRows: spec.runtime.int("batch_rows") ?? autoBatchRows(validators: validators, features: features),
@@ -142,104 +144,38 @@ public final class ScoringPlan {
         return entry
     }
 
-    /// Refuses a quarantine on stdout: before anything is opened (an input on stdin would be read).
-    static func checkQuarantineIsAFile(_ spec: JobSpec) throws {
-        if StandardStreams.isStream(spec.quarantine.string("path")) {
-            throw JobSpecError(at: spec.quarantine.location(of: "path"), spec.quarantine.keyPath(of: "path"),
-                               "the quarantine cannot be stdout ('-'); give it a file path",
-                               hint: "stdout carries the predictions; rejected rows need a file of their own")
-        }
-    }
-
-    /// Refuses outputs that would overwrite the input or each other, or that name a folder.
-    /// `-` (stdin / stdout) is no file, so it overlaps nothing.
-    static func checkOutputPaths(spec: JobSpec, context: PluginContext, quarantinePath: String) throws {
-        let writerPath = spec.writer.string("path")
-        let readerPath = spec.reader.string("path")
-        let writerAt = (spec.writer.location(of: "path"), spec.writer.keyPath(of: "path"))
-        let quarantineAt = (spec.quarantine.location(of: "path") ?? spec.writer.location(of: "path"),
-                            spec.quarantine.string("path") == nil ? "quarantine.path (default)" : spec.quarantine.keyPath(of: "path"))
-        let output = StandardStreams.isStream(writerPath) ? nil : context.resolve(writerPath ?? "")
-        let input = StandardStreams.isStream(readerPath) ? nil : context.resolve(readerPath ?? "")
-        for (written, at) in [(writerPath, writerAt), (spec.quarantine.string("path"), quarantineAt)] {
-            if let written, !StandardStreams.isStream(written), namesAFolder(written) {
-                throw JobSpecError(at: at.0, at.1, "names a folder, not a file (it ends in '/', '.' or '..'); give a file path",
-                                   hint: "for example out/predictions.csv")
-            }
-        }
-        for (path, at) in [(output, writerAt), (quarantinePath, quarantineAt)] {
-            guard let path else { continue }
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw JobSpecError(at: at.0, at.1, "is a folder; give a file path")
-            }
-        }
-        let canonical = { (path: String?) in path.map(canonicalPath) }
-        if let input = canonical(input) {
-            if canonical(output) == input {
-                throw JobSpecError(at: writerAt.0, writerAt.1, "is the input file (reader.path): the job would overwrite its own input")
-            }
-            if canonical(quarantinePath) == input {
-                throw JobSpecError(at: quarantineAt.0, quarantineAt.1, "is the input file (reader.path): the job would overwrite its own input")
-            }
-        }
-        if canonical(quarantinePath) == canonical(output) {
-            throw JobSpecError(at: quarantineAt.0, quarantineAt.1, "is the same file as writer.path; give the quarantine its own file")
-        }
-    }
-
-    /// A path with symlinks and `.`/`..` resolved, for telling whether two paths name one file.
-    static func canonicalPath(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-    }
-
     /// What an extra file the caller writes (`--summary-json`) would overwrite, or nil when it
     /// names none of the job's own files: its inputs, job file, model, outputs and their hidden
     /// companions (temporary files, checkpoint, locks).
     public func clash(ofExtraOutput path: String) -> String? {
-        let target = Self.canonicalPath(path)
+        let target = JobEndpoints.canonicalPath(path)
         var owned: [(String, String)] = reader.inputPaths.map { ($0, "the job's input") }
         owned.append((spec.file, "the job file"))
         owned.append((modelPath, "the model file (model.path)"))
-        let written = spec.writer.string("path")
         var outputs = [(quarantinePath, "the quarantine")]
-        if !StandardStreams.isStream(written) { outputs.insert((context.resolve(written ?? ""), "the job's output (writer.path)"), at: 0) }
+        if let output = endpoints.output.path { outputs.insert((output, "the job's output (writer.path)"), at: 0) }
         for (output, what) in outputs {
             owned.append((output, what))
             for kind in ["tmp", "checkpoint", "lock"] {
                 owned.append((AtomicOutputFile.companionPath(for: output, kind: kind), "a file the job keeps beside \(what)"))
             }
         }
-        return owned.first { Self.canonicalPath($0.0) == target }?.1
+        return owned.first { JobEndpoints.canonicalPath($0.0) == target }?.1
     }
 
-    /// The quarantine's path: `quarantine.path`, or beside the output as `NAME.rejected.csv`
-    /// (`rejected.csv` in the job file's folder when the output is stdout).
-    static func quarantinePath(spec: JobSpec, context: PluginContext) -> String {
-        if let path = spec.quarantine.string("path") { return StandardStreams.isStream(path) ? path : context.resolve(path) }
-        return context.resolve(defaultQuarantinePath(writerPath: spec.writer.string("path")))
+    /// Opens the job's writer for the output schema; `resuming` keeps the temporary file a killed
+    /// run left (the runner then calls `BatchWriter.resume`).
+    public func makeWriter(resuming: Bool) throws -> any BatchWriter {
+        var context = self.context
+        context.resuming = resuming
+        return try Self.plugin(registry.writers, spec.writer).make(spec.writer, context, output.schema)
     }
 
-    /// The default quarantine path for an output at `writerPath`, relative as the job file writes it:
-    /// `NAME.rejected.csv` beside it. Plain string work on purpose: Foundation's path helpers trap on
-    /// some one-character paths (`p`, `.`), and a job file is untrusted input.
-    public static func defaultQuarantinePath(writerPath: String?) -> String {
-        let out = writerPath ?? "output.csv"
-        if StandardStreams.isStream(out) { return "rejected.csv" }
-        let slash = out.lastIndex(of: "/")
-        let folder = slash.map { String(out[...$0]) } ?? ""
-        let name = slash.map { String(out[out.index(after: $0)...]) } ?? out
-        // A path naming a folder (`out/`, `.`, `..`) is refused by checkOutputPaths; keep this total.
-        guard !name.isEmpty, name != ".", name != ".." else { return folder + "rejected.csv" }
-        var stem = Substring(name)
-        if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = stem[..<dot] }
-        return folder + stem + ".rejected.csv"
-    }
-
-    /// True when a written output path names a folder rather than a file: it ends in `/`, or its
-    /// last part is `.` or `..`.
-    static func namesAFolder(_ path: String) -> Bool {
-        path.hasSuffix("/") || path == "." || path == ".." || path.hasSuffix("/.") || path.hasSuffix("/..")
+    /// Opens the quarantine; its `source` and `reason` columns are scrubbed of `${VAR}` values.
+    public func makeQuarantine(resuming: Bool) throws -> QuarantineWriter {
+        let redact = Redactor(spec: spec)
+        return try QuarantineWriter(path: quarantinePath, source: reader.sourceName, keepExisting: resuming,
+                                    scrub: { redact($0) })
     }
 
     static func loadModel(_ config: ConfigSection, registry: PluginRegistry,

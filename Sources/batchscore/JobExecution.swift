@@ -8,16 +8,16 @@ import ScoreRuntime
 
 /// Runs a loaded job and reports it: what `run` and `pipe` share.
 enum JobExecution {
-    /// Builds the plan, runs it, prints the summary (to stderr when `summaryToStderr`, which
-    /// stdout output needs) and writes `summaryJSON`. Throws the `ExitCode` the job ends with.
-    static func execute(spec: JobSpec, options: JobArguments, progress: ProgressMode, summaryJSON: String?,
-                        resume: Bool = false, summaryToStderr: Bool) throws {
+    /// Builds the plan (its ends wired as `wiring` says), runs it, prints the summary (to stderr
+    /// when the output is stdout) and writes `summaryJSON`. Throws the `ExitCode` the job ends with.
+    static func execute(spec: JobSpec, wiring: JobEndpoints.Wiring, options: JobArguments, progress: ProgressMode,
+                        summaryJSON: String?, resume: Bool = false) throws {
         let startedAt = Date()
         let redact = Redactor(spec: spec)
         let logger = options.makeLogger(redact: redact)
         ProcessSettings.apply()
         let plan: ScoringPlan
-        do { plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry, cores: CPUBudget()) } catch {
+        do { plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry, cores: CPUBudget(), wiring: wiring) } catch {
             throw fail(with: error, redact: redact)
         }
 
@@ -51,7 +51,7 @@ enum JobExecution {
             throw fail(with: error, redact: redact)
         }
         summary.redact(with: redact)
-        if summaryToStderr {
+        if plan.endpoints.output.isStream {
             FileHandle.standardError.write(Data((summary.text + "\n").utf8))
         } else {
             print(summary.text)

@@ -41,21 +41,10 @@ struct PipeCommand: ParsableCommand {
         options.overrides = overrides
         options.log = log
         let spec: JobSpec
-        do {
-            // The job as written says where its quarantine goes (beside its own output); keep that
-            // rather than derive it from "-".
-            let written = try options.loadSpec()
-            var forced = ["reader.path='-'", "writer.path='-'"]
-            if written.quarantine.string("path") == nil {
-                let path = ScoringPlan.defaultQuarantinePath(writerPath: written.writer.string("path"))
-                forced.append("quarantine.path='\(path.replacingOccurrences(of: "'", with: "''"))'")
-            }
-            options.overrides += forced
-            spec = try options.loadSpec()
-        } catch {
-            throw fail(with: error)
-        }
-        try JobExecution.execute(spec: spec, options: options, progress: progress, summaryJSON: summaryJSON,
-                                 summaryToStderr: true)
+        do { spec = try options.loadSpec() } catch { throw fail(with: error) }
+        // The plan connects the job's reader and writer to stdin and stdout; its quarantine stays
+        // where the job as written puts it.
+        try JobExecution.execute(spec: spec, wiring: .standardStreams, options: options, progress: progress,
+                                 summaryJSON: summaryJSON)
     }
 }

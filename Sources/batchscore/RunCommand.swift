@@ -33,7 +33,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let spec: JobSpec
         do { spec = try options.loadSpec() } catch { throw fail(with: error) }
-        try JobExecution.execute(spec: spec, options: options, progress: progress, summaryJSON: summaryJSON, resume: resume,
-                                 summaryToStderr: StandardStreams.isStream(spec.writer.string("path")))
+        try JobExecution.execute(spec: spec, wiring: .asWritten, options: options, progress: progress,
+                                 summaryJSON: summaryJSON, resume: resume)
     }
 }

@@ -29,7 +29,7 @@ import ScoreCore
         }
         #expect(dir.exists(writer))
         let expected = ["p": "p.rejected.csv", "p.": "p.rejected.csv", ".p": ".p.rejected.csv", "sub/p": "sub/p.rejected.csv"]
-        #expect(ScoringPlan.defaultQuarantinePath(writerPath: writer) == expected[writer])
+        #expect(JobEndpoints.defaultQuarantinePath(writerPath: writer) == expected[writer])
         let piped = try cli.run(["pipe", "--job", dir.path + "/job.yaml"])
         // stdin is empty here: the point is that pipe derives the same quarantine without trapping.
         #expect(piped.status == 1 && piped.stderr.contains("the input is empty"), "pipe \(writer): \(piped.status) \(piped.stderr)")
@@ -44,7 +44,7 @@ import ScoreCore
             #expect(r.status == 2, "\(command) \(writer): \(r.status) \(r.stderr)")
             #expect(r.stderr.contains("writer.path: names a folder, not a file"), "\(r.stderr)")
         }
-        #expect(ScoringPlan.defaultQuarantinePath(writerPath: writer).hasSuffix("rejected.csv"))
+        #expect(JobEndpoints.defaultQuarantinePath(writerPath: writer).hasSuffix("rejected.csv"))
     }
 
     @Test func aKeyPathDeeperThanAnyJobIsRefusedNotOverflowed() throws {
