@@ -209,7 +209,13 @@ extension ScoringModel {
 public protocol BatchWriter: AnyObject {
     /// Appends a batch. A failed call (an I/O error) leaves the output as before, so it can be retried.
     func write(_ batch: Batch) throws
-    /// Makes everything written durable without making it visible.
+    /// Where the written bytes wait for the commit; `prepare`, `commit` and `abort` hand off to it.
+    var staged: any StagedOutput { get }
+    /// Writes what the format owes at the end (a header no batch wrote, a footer), once, before
+    /// the bytes are made durable. Default: nothing.
+    func finish() throws
+    /// Makes everything written durable without making it visible: `finish`, then the staged
+    /// output's `prepare`.
     func prepare() throws
     /// Makes the output visible at its final path (a rename); prepares first if needed.
     func commit() throws
@@ -229,6 +235,20 @@ public protocol BatchWriter: AnyObject {
 
 extension BatchWriter {
     public var encoder: any BatchEncoder { DeferredEncoder() }
+
+    public func finish() throws {}
+
+    public func prepare() throws {
+        try finish()
+        try staged.prepare()
+    }
+
+    public func commit() throws {
+        try prepare()
+        try staged.publish()
+    }
+
+    public func abort() { staged.abort() }
 
     public func write(encoded: EncodedBatch) throws {
         guard let batch = encoded.batch else {

@@ -4,7 +4,7 @@ import ScoreCore
 /// numbers from the bytes in place. A value fixed once the schema is: workers each use a copy.
 struct CSVBatchBuilder: Sendable {
     let schema: Schema
-    let typeSources: [CSVReader.TypeSource]
+    let typeSources: [ColumnTypeSource]
     let inferRows: Int
     let columnsKeyPath: String
 
@@ -246,21 +246,12 @@ struct ColumnCells {
 struct CellContext {
     let column: String
     let type: ColumnType
-    let source: CSVReader.TypeSource
+    let source: ColumnTypeSource
     let inferRows: Int
     let columnsKeyPath: String
 
     func reason(_ value: String, _ problem: String) -> String {
-        let base = "column '\(column)': '\(value)' \(problem)"
-        switch source {
-        case .declared, .text:
-            return base
-        case .required:
-            return base + " (a schema validator requires \(type))"
-        case .requiredNumeric:
-            return base + " (the job uses this column as a number)"
-        case .inferred:
-            return base + " (\(type) was inferred from the first \(inferRows) records; declare the column's type under \(columnsKeyPath))"
-        }
+        source.reason("column '\(column)': '\(value)' \(problem)", type: type, inferRows: inferRows,
+                      records: "records", columnsKeyPath: columnsKeyPath)
     }
 }

@@ -27,7 +27,6 @@ extension CSVReader {
         example: "{ type: csv, path: data/customers.csv }")
 
     static func make(_ section: ConfigSection, _ context: PluginContext, _ requirements: ReaderRequirements) throws -> CSVReader {
-        let path = try ReaderConfig.path(section)
         var options = Options()
         options.delimiter = try delimiter(section)
         options.header = section.bool("header") ?? true
@@ -36,10 +35,7 @@ extension CSVReader {
         options.columnsLocation = section.location(of: "columns")
         options.columnsKeyPath = section.keyPath(of: "columns")
         options.columns = try ReaderConfig.declaredColumns(section)
-        let (opened, name) = try ReaderConfig.open(section, path: path, context: context)
-        return try CSVReader(opened: opened, path: context.resolve(path), sourceName: name, options: options,
-                             requirements: requirements,
-                             chunkSize: defaultChunkSize)
+        return try CSVReader(input: TextInput(section, context: context), options: options, requirements: requirements)
     }
 
     /// The `delimiter` value as one byte; shared with the writer.

@@ -50,37 +50,15 @@ public final class CSVReader: TextUnitReader {
         }
     }
 
-    /// Why a column has its type, for rejection reasons that say what to change.
-    enum TypeSource {
-        case declared
-        /// A validator (`schema.types`) needs this exact type.
-        case required
-        case requiredNumeric
-        case inferred
-        /// Not used by the plan and not inferred: the text as it is.
-        case text
-    }
-
-    /// The default read size: large enough that a read is rare, small enough to stay in cache-friendly memory.
-    static let defaultChunkSize = 4 << 20
-
     /// The columns of every batch, fixed once the header (and any inference sample) is read.
     public private(set) var schema = Schema([])
-    /// The input's name in messages and the quarantine.
-    public let sourceName: String
-    /// The file's size when opened, for the progress ETA.
-    public let totalBytes: Int64?
-    /// Bytes consumed: everything before the next unread record.
-    public var bytesRead: Int64 { file.keptOffset }
 
+    let input: TextInput
     let options: Options
-    /// The path opened (`-` for stdin).
-    let path: String
-    let file: ChunkedFile
     let scanner: CSVScanner
     /// Scratch for the records of one batch; reused so steady state allocates nothing here.
     let fields = FieldTable()
-    private(set) var typeSources: [TypeSource] = []
+    private(set) var typeSources: [ColumnTypeSource] = []
     /// Converts scanned records to columns; fixed with the schema.
     private(set) var builder = CSVBatchBuilder(schema: Schema([]), typeSources: [], inferRows: 0, columnsKeyPath: "")
     /// The physical line of the next unread byte.
@@ -99,26 +77,14 @@ public final class CSVReader: TextUnitReader {
     public convenience init(path: String, sourceName: String? = nil, options: Options = Options(),
                             requirements: ReaderRequirements = ReaderRequirements()) throws {
         try self.init(path: path, sourceName: sourceName, options: options, requirements: requirements,
-                      chunkSize: Self.defaultChunkSize)
+                      chunkSize: TextInput.defaultChunkSize)
     }
 
-    /// As the public init, with a chosen read size (tests use tiny ones to put chunk boundaries everywhere).
-    convenience init(path: String, sourceName: String?, options: Options, requirements: ReaderRequirements,
-                     chunkSize: Int) throws {
-        let (opened, name) = try ReaderConfig.open(path: path, sourceName: sourceName)
-        try self.init(opened: opened, path: path, sourceName: name, options: options, requirements: requirements,
-                      chunkSize: chunkSize)
-    }
-
-    init(opened: OpenedFile, path: String, sourceName: String, options: Options, requirements: ReaderRequirements,
-         chunkSize: Int) throws {
-        self.path = path
-        self.sourceName = sourceName
-        self.totalBytes = opened.size
+    /// Reads `input` (tests choose tiny chunk sizes to put chunk boundaries everywhere).
+    init(input: TextInput, options: Options, requirements: ReaderRequirements) throws {
+        self.input = input
         self.options = options
-        self.file = ChunkedFile(fd: opened.fd, name: sourceName, chunkSize: chunkSize, sequential: opened.isStream)
         self.scanner = CSVScanner(delimiter: options.delimiter)
-        try skipByteOrderMark()
         let names = try options.header ? readHeader() : nil
         try resolveSchema(headerNames: names, requirements: requirements)
     }
@@ -127,39 +93,40 @@ public final class CSVReader: TextUnitReader {
     /// rejections come back sorted by line. See `BatchReader.next(maxRows:)`.
     public func next(maxRows: Int) throws -> ReadResult? {
         while true {
-            let cut = try cutUnit(maxRows: maxRows)
+            let cut = try cut(maxRows: maxRows)
             if cut.bytes == 0 { return nil }
             // Parsed in place; the reader moves only once the batch is built, so a failure
             // leaves it where it was.
-            let read = try unitParser.parse(UnsafeBufferPointer(start: file.kept, count: cut.bytes), firstLine: nextLine)
+            let read = try csvParser.parse(UnsafeBufferPointer(start: file.kept, count: cut.bytes), firstLine: nextLine)
             file.consume(cut.bytes)
             nextLine += cut.lines
             if read.rowsRead > 0 { return read }  // a unit of blank lines only: go on
         }
     }
 
-    /// Cuts the next `maxRows` records from the input and hands their bytes to a worker, which
-    /// scans and converts them. The cut is the only serial work: record boundaries found with
-    /// `memchr` on quote-free input, by an exact replica of the scanner's quote states otherwise
-    /// (see `CSVRecordBoundaries`), so a cut never falls inside a quoted field.
-    public func nextUnit(maxRows: Int) throws -> ReadUnit? {
-        let cut = try cutUnit(maxRows: maxRows)
-        if cut.bytes == 0 { return nil }
-        let (bytes, firstLine, end) = takeUnit(bytes: cut.bytes, lines: cut.lines)
-        let parser = unitParser
-        return ReadUnit(end: end) {
+    /// The next unit for a worker (`nextUnit`): record boundaries found with `memchr` on quote-free
+    /// input, by an exact replica of the scanner's quote states otherwise (see
+    /// `CSVRecordBoundaries`), so a cut never falls inside a quoted field.
+    func unitExtent(maxRows: Int) throws -> (bytes: Int, lines: Int) {
+        let c = try cut(maxRows: maxRows)
+        return (c.bytes, c.lines)
+    }
+
+    var unitParser: @Sendable ([UInt8], Int) throws -> ReadResult {
+        let parser = csvParser
+        return { bytes, firstLine in
             try bytes.withUnsafeBufferPointer { try parser.parse($0, firstLine: firstLine, shared: bytes) }
         }
     }
 
-    private func cutUnit(maxRows: Int) throws -> CSVRecordBoundaries.Cut {
+    private func cut(maxRows: Int) throws -> CSVRecordBoundaries.Cut {
         let (cut, byLines) = try CSVRecordBoundaries(file: file, delimiter: options.delimiter, maxRecordBytes: options.maxRecordBytes,
                                                      firstLine: nextLine).cut(records: max(1, maxRows), tryLines: !hasQuotesOrCRs)
         if !byLines { hasQuotesOrCRs = true }
         return cut
     }
 
-    private var unitParser: CSVUnitParser {
+    private var csvParser: CSVUnitParser {
         CSVUnitParser(builder: builder, delimiter: options.delimiter, maxRecordBytes: options.maxRecordBytes,
                       sourceName: sourceName)
     }
@@ -211,11 +178,6 @@ public final class CSVReader: TextUnitReader {
 
     // MARK: - Header and schema
 
-    private func skipByteOrderMark() throws {
-        while file.keptCount < 3 && !file.atEOF { try file.readMore() }
-        let p = file.kept
-        if file.keptCount >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { file.consume(3) }
-    }
 
     /// Reads the first non-blank record as column names; nil for an empty file.
     private func readHeader() throws -> [String]? {

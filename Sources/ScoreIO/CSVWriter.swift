@@ -60,25 +60,16 @@ public final class CSVWriter: BatchWriter {
         headerWritten = true
     }
 
-    /// Writes the header if no batch did, then makes the file durable (not yet visible).
-    public func prepare() throws {
+    /// The temporary file (or stdout) the rows wait in.
+    public var staged: any StagedOutput { file }
+
+    /// Writes the header if no batch did: an input with no rows still gets one, so the output
+    /// says what it would hold.
+    public func finish() throws {
         if options.header && !headerWritten {
-            // An input with no rows still gets a header, so the output says what it would hold.
             try file.write(csvEncoder.header())
             headerWritten = true
         }
-        try file.prepare()
-    }
-
-    /// Moves the file to its path (preparing first if needed).
-    public func commit() throws {
-        try prepare()
-        try file.publish()
-    }
-
-    /// Deletes the temporary file; the final path is never touched.
-    public func abort() {
-        file.abort()
     }
 
     /// Every write so far made durable; nil on stdout, which cannot be resumed.

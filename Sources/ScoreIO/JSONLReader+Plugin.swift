@@ -24,14 +24,11 @@ extension JSONLReader {
         example: "{ type: jsonl, path: data/customers.jsonl }")
 
     static func make(_ section: ConfigSection, _ context: PluginContext, _ requirements: ReaderRequirements) throws -> JSONLReader {
-        let path = try ReaderConfig.path(section)
         var options = Options()
         options.inferRows = max(1, section.int("infer_rows") ?? 1000)
         options.maxRecordBytes = max(1024, section.int("max_record_bytes") ?? 1_048_576)
         options.columnsKeyPath = section.keyPath(of: "columns")
         options.columns = try ReaderConfig.declaredColumns(section)
-        let (opened, name) = try ReaderConfig.open(section, path: path, context: context)
-        return try JSONLReader(opened: opened, path: context.resolve(path), sourceName: name, options: options, requirements: requirements,
-                               chunkSize: CSVReader.defaultChunkSize)
+        return try JSONLReader(input: TextInput(section, context: context), options: options, requirements: requirements)
     }
 }

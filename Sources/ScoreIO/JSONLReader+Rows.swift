@@ -12,7 +12,7 @@ import ScoreCore
 struct JSONLRowParser: Sendable {
     let schema: Schema
     let columnIndex: [String: Int]
-    let typeSources: [JSONLReader.TypeSource]
+    let typeSources: [ColumnTypeSource]
     let inferRows: Int
     let columnsKeyPath: String
 
@@ -139,17 +139,8 @@ struct JSONLRowParser: Sendable {
     /// A type rejection's reason, saying why the column has its type.
     private func reason(_ c: Int, _ problem: String) -> String {
         let field = schema.fields[c]
-        let base = "column '\(field.name)': \(problem)"
-        switch typeSources[c] {
-        case .declared:
-            return base
-        case .required:
-            return base + " (the job requires \(field.type))"
-        case .requiredNumeric:
-            return base + " (the job uses this column as a number)"
-        case .inferred:
-            return base + " (\(field.type) was inferred from the first \(inferRows) objects; declare the column's type under \(columnsKeyPath))"
-        }
+        return typeSources[c].reason("column '\(field.name)': \(problem)", type: field.type, inferRows: inferRows,
+                                     records: "objects", columnsKeyPath: columnsKeyPath)
     }
 }
 

@@ -41,15 +41,6 @@ public final class JSONLReader: TextUnitReader {
         }
     }
 
-    /// Why a column has its type, for rejection reasons that say what to change.
-    enum TypeSource {
-        case declared
-        /// A validator (`schema.types`) or a categorical model input needs this exact type.
-        case required
-        case requiredNumeric
-        case inferred
-    }
-
     /// One line of the input, relative to the kept bytes.
     enum LineStep {
         case end
@@ -58,18 +49,10 @@ public final class JSONLReader: TextUnitReader {
 
     /// The columns of every batch, fixed once the sample is read.
     public private(set) var schema = Schema([])
-    /// The input's name in messages and the quarantine.
-    public let sourceName: String
-    /// The file's size when opened (nil for stdin), for the progress ETA.
-    public let totalBytes: Int64?
-    /// Bytes consumed: everything before the next unread line.
-    public var bytesRead: Int64 { file.keptOffset }
 
+    let input: TextInput
     let options: Options
-    /// The path opened (`-` for stdin).
-    let path: String
-    let file: ChunkedFile
-    private(set) var typeSources: [TypeSource] = []
+    private(set) var typeSources: [ColumnTypeSource] = []
     /// Column index by key, for placing an object's members.
     private(set) var columnIndex: [String: Int] = [:]
     /// The physical line of the next unread byte.
@@ -85,25 +68,13 @@ public final class JSONLReader: TextUnitReader {
     public convenience init(path: String, sourceName: String? = nil, options: Options = Options(),
                             requirements: ReaderRequirements = ReaderRequirements()) throws {
         try self.init(path: path, sourceName: sourceName, options: options, requirements: requirements,
-                      chunkSize: CSVReader.defaultChunkSize)
+                      chunkSize: TextInput.defaultChunkSize)
     }
 
-    /// As the public init, with a chosen read size (tests use tiny ones to put chunk boundaries everywhere).
-    convenience init(path: String, sourceName: String?, options: Options, requirements: ReaderRequirements,
-                     chunkSize: Int) throws {
-        let (opened, name) = try ReaderConfig.open(path: path, sourceName: sourceName)
-        try self.init(opened: opened, path: path, sourceName: name, options: options, requirements: requirements,
-                      chunkSize: chunkSize)
-    }
-
-    init(opened: OpenedFile, path: String, sourceName: String, options: Options, requirements: ReaderRequirements,
-         chunkSize: Int) throws {
-        self.path = path
-        self.sourceName = sourceName
-        self.totalBytes = opened.size
+    /// Reads `input` (tests choose tiny chunk sizes to put chunk boundaries everywhere).
+    init(input: TextInput, options: Options, requirements: ReaderRequirements) throws {
+        self.input = input
         self.options = options
-        self.file = ChunkedFile(fd: opened.fd, name: sourceName, chunkSize: chunkSize, sequential: opened.isStream)
-        try skipByteOrderMark()
         try resolveSchema(requirements: requirements)
     }
 
@@ -118,14 +89,16 @@ public final class JSONLReader: TextUnitReader {
         return cut.records == 0 ? nil : read
     }
 
-    /// Cuts the next `maxRows` non-blank lines (a JSON string cannot hold a raw line break, so every
-    /// LF ends a record) and hands their bytes to a worker, which parses them.
-    public func nextUnit(maxRows: Int) throws -> ReadUnit? {
+    /// The next unit for a worker (`nextUnit`): `maxRows` non-blank lines (a JSON string cannot
+    /// hold a raw line break, so every LF ends a record).
+    func unitExtent(maxRows: Int) throws -> (bytes: Int, lines: Int) {
         let cut = try cutLines(maxRows: maxRows)
-        if cut.bytes == 0 { return nil }
-        let (bytes, firstLine, end) = takeUnit(bytes: cut.bytes, lines: cut.lines)
+        return (cut.bytes, cut.lines)
+    }
+
+    var unitParser: @Sendable ([UInt8], Int) throws -> ReadResult {
         let parser = rowParser
-        return ReadUnit(end: end) {
+        return { bytes, firstLine in
             bytes.withUnsafeBufferPointer { buffer in
                 parser.parse(buffer.baseAddress!, end: buffer.count, firstLine: firstLine, shared: bytes)
             }
@@ -189,11 +162,6 @@ public final class JSONLReader: TextUnitReader {
         return true
     }
 
-    private func skipByteOrderMark() throws {
-        while file.keptCount < 3 && !file.atEOF { try file.readMore() }
-        let p = file.kept
-        if file.keptCount >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { file.consume(3) }
-    }
 
     // MARK: - Schema
 

@@ -38,21 +38,8 @@ public final class JSONLWriter: BatchWriter {
         if !bytes.isEmpty { try file.write(bytes) }
     }
 
-    /// Makes the file durable (not yet visible); nothing to do for stdout.
-    public func prepare() throws {
-        try file.prepare()
-    }
-
-    /// Moves the file to its path (preparing first if needed).
-    public func commit() throws {
-        try file.prepare()
-        try file.publish()
-    }
-
-    /// Deletes the temporary file; the final path is never touched. Rows already sent to stdout stay sent.
-    public func abort() {
-        file.abort()
-    }
+    /// The temporary file (or stdout, where rows already sent stay sent) the lines wait in.
+    public var staged: any StagedOutput { file }
 
     /// Every write so far made durable; nil on stdout, which cannot be resumed.
     public func checkpoint() throws -> WriterCheckpoint? {

@@ -38,17 +38,11 @@ extension OpenedFile {
 }
 
 /// Where a writer's bytes go: an `AtomicOutputFile`, or stdout.
-protocol OutputSink: AnyObject {
+protocol OutputSink: StagedOutput {
     /// The path or stream name, for messages.
     var path: String { get }
     /// Appends `bytes`; see the conforming types for what a failure leaves behind.
     func write(_ bytes: [UInt8]) throws
-    /// Makes the bytes durable without making them visible.
-    func prepare() throws
-    /// Makes the bytes visible.
-    func publish() throws
-    /// Drops what can still be dropped.
-    func abort()
 }
 
 extension AtomicOutputFile: OutputSink {}

@@ -36,7 +36,7 @@ enum Conformance {
             // Declare every header column a string so nothing is inferred away.
             let path = "\(Conformance.spectrum)/csvs/\(name)"
             let header = try CSVReader(path: path).schema.names
-            for chunk in [CSVReader.defaultChunkSize, 1, 3] {
+            for chunk in [TextInput.defaultChunkSize, 1, 3] {
                 let reader = try CSVReader(path: path, sourceName: name, options: allStrings(header),
                                            requirements: .init(), chunkSize: chunk)
                 let drained = try drain(reader)

@@ -31,7 +31,7 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let path = try folder.write("dirty.csv", Self.dirty)
-        for chunk in [CSVReader.defaultChunkSize, 1, 2, 7] {
+        for chunk in [TextInput.defaultChunkSize, 1, 2, 7] {
             for maxRows in [8192, 1, 3] {
                 let reader = try CSVReader(path: path, sourceName: "data/dirty.csv", options: Self.dirtyOptions,
                                            requirements: .init(), chunkSize: chunk)
@@ -111,7 +111,7 @@ import Testing
         let path = try folder.write("many.csv", text)
         let whole = try drain(try CSVReader(path: path), maxRows: 1 << 20)
         #expect(whole.batches == 1 && whole.rows.count == 1000)
-        for (chunk, rows) in [(CSVReader.defaultChunkSize, 1), (13, 7), (4096, 100), (1, 999)] {
+        for (chunk, rows) in [(TextInput.defaultChunkSize, 1), (13, 7), (4096, 100), (1, 999)] {
             let reader = try CSVReader(path: path, sourceName: nil, options: .init(), requirements: .init(), chunkSize: chunk)
             let d = try drain(reader, maxRows: rows)
             #expect(d.rows == whole.rows)

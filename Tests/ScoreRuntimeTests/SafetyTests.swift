@@ -87,7 +87,7 @@ import ScoreCore
         #expect(summary.quarantinedByRule == ["parse/type": 2])
         let q = parseCSV(try dir.read("out.rejected.csv"))
         #expect(q[1][4].contains("out of the int64 range"))
-        #expect(q[2][4].contains("is not an integer") && q[2][4].contains("schema validator requires int64"))
+        #expect(q[2][4].contains("is not an integer") && q[2][4].contains("the job requires int64"))
         #expect(parseCSV(try dir.read("out.csv"))[1][0] == "9007199254740993")
     }
 

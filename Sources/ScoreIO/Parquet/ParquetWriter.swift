@@ -145,34 +145,24 @@ public final class ParquetWriter: BatchWriter {
         for c in columns.indices { columns[c].reset() }
     }
 
-    /// Writes the last row group and the footer, then makes the file durable (not yet visible).
-    public func prepare() throws {
-        if !finished {
-            try checkUsable()
-            do {
-                try flushRowGroup()
-                var tail = ParquetFooterEncoder.encode(schema: schema, rowGroups: rowGroups, createdBy: options.createdBy)
-                ParquetEncoder.appendLittleEndian(UInt32(tail.count), to: &tail)
-                tail.append(contentsOf: Self.magic)
-                try file.write(tail)
-            } catch {
-                failed = true
-                throw error
-            }
-            finished = true
+    /// The temporary file the row groups wait in.
+    public var staged: any StagedOutput { file }
+
+    /// Writes the last row group and the footer (once).
+    public func finish() throws {
+        guard !finished else { return }
+        try checkUsable()
+        do {
+            try flushRowGroup()
+            var tail = ParquetFooterEncoder.encode(schema: schema, rowGroups: rowGroups, createdBy: options.createdBy)
+            ParquetEncoder.appendLittleEndian(UInt32(tail.count), to: &tail)
+            tail.append(contentsOf: Self.magic)
+            try file.write(tail)
+        } catch {
+            failed = true
+            throw error
         }
-        try file.prepare()
-    }
-
-    /// Moves the file to its path (preparing first if needed).
-    public func commit() throws {
-        try prepare()
-        try file.publish()
-    }
-
-    /// Deletes the temporary file; the final path is never touched.
-    public func abort() {
-        file.abort()
+        finished = true
     }
 
     /// Rows written to the file plus rows buffered.
