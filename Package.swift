@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "batchscore", targets: ["batchscore"]),
-        .library(name: "ScoreRuntime", targets: ["ScoreRuntime"]),
+        .library(name: "ScoreRuntime", targets: ["ScoreRuntime", "ScoreBuiltins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,17 +41,21 @@ let package = Package(
         .target(name: "ScoreLinalg", dependencies: ["ScoreCore", "CBLAS", "CKernels"]),
         .target(name: "ScoreModels", dependencies: ["ScoreCore", "ScoreLinalg"]),
         .target(name: "ScoreIO", dependencies: ["ScoreCore", "CSnappy", "CZlib", "CZstd", "CLZ4"]),
-        .target(name: "ScoreLua", dependencies: ["ScoreCore", "CLua", "CLuaBridge"]),
+        // Lua hooks, and the tooling of Lua plugins (resolution, tests, scaffolding).
+        .target(name: "ScoreLua", dependencies: ["ScoreCore", "ScoreJobSpec", "CLua", "CLuaBridge"]),
+        // The built-in validators and the registry that registers every built-in plugin.
+        .target(name: "ScoreBuiltins", dependencies: ["ScoreCore", "ScoreIO", "ScoreModels", "ScoreLua"]),
+        // The engine as a library: ScoringJob, plans, streaming, workers, the CPU budget, checkpoints.
         .target(name: "ScoreRuntime", dependencies: [
-            "ScoreCore", "ScoreJobSpec", "ScoreLinalg", "ScoreModels", "ScoreIO", "ScoreLua",
+            "ScoreCore", "ScoreJobSpec", "ScoreLinalg", "ScoreModels", "ScoreIO", "ScoreLua", "ScoreBuiltins",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The fuzz harness bodies: the libFuzzer binaries (fuzz/run.sh) and the corpus replay test share them.
         .target(name: "ScoreFuzzTargets", dependencies: [
-            "ScoreCore", "ScoreIO", "ScoreJobSpec", "ScoreModels", "ScoreLua", "ScoreRuntime",
+            "ScoreCore", "ScoreIO", "ScoreJobSpec", "ScoreModels", "ScoreLua", "ScoreBuiltins", "ScoreRuntime",
         ]),
         .executableTarget(name: "batchscore", dependencies: [
-            "ScoreRuntime", "ScoreCore", "ScoreJobSpec", "ScoreIO", "ScoreLinalg",
+            "ScoreRuntime", "ScoreBuiltins", "ScoreCore", "ScoreJobSpec", "ScoreIO", "ScoreLinalg", "ScoreLua",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -67,7 +71,7 @@ let package = Package(
         // Replays fuzz/corpus/*/ and fuzz/regressions/*/ (read in place through #filePath).
         .testTarget(name: "ScoreFuzzTargetsTests", dependencies: ["ScoreFuzzTargets"]),
         .testTarget(name: "ScoreRuntimeTests", dependencies: [
-            "ScoreRuntime", "ScoreCore", "ScoreJobSpec", "ScoreIO", "ScoreModels",
+            "ScoreRuntime", "ScoreBuiltins", "ScoreLua", "ScoreCore", "ScoreJobSpec", "ScoreIO", "ScoreModels",
             .product(name: "Logging", package: "swift-log"),
         ]),
     ],

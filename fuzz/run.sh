@@ -45,7 +45,7 @@ swift build -c release --build-path "$BUILD" --target ScoreFuzzTargets \
 REL="$BUILD/release"
 # 2. One binary per target: the harness file linked against the modules' objects. libFuzzer gives main.
 OBJS=()
-for m in ScoreCore ScoreIO ScoreJobSpec ScoreLinalg ScoreModels ScoreLua ScoreRuntime CLuaBridge CKernels Logging ScoreFuzzTargets; do
+for m in ScoreCore ScoreIO ScoreJobSpec ScoreLinalg ScoreModels ScoreLua ScoreBuiltins ScoreRuntime CLuaBridge CKernels Logging ScoreFuzzTargets; do
     OBJS+=("$REL/$m.build"/*.o)
 done
 INCS=(-I "$REL/Modules")

@@ -59,11 +59,21 @@ public struct PluginRegistry: Sendable {
 
     public init() {}
 
-    public mutating func register(_ r: Reader) { readers[r.spec.type] = r }
-    public mutating func register(_ v: Validator) { validators[v.spec.type] = v }
-    public mutating func register(_ f: Features) { features[f.spec.type] = f }
-    public mutating func register(_ m: ModelFormat) { modelFormats[m.spec.type] = m }
-    public mutating func register(_ w: Writer) { writers[w.spec.type] = w }
+    /// Adds a reader; a second plugin of the same kind and type is refused, never silently replaced.
+    public mutating func register(_ r: Reader) throws { try Self.add(r, as: r.spec, to: &readers) }
+    /// Adds a validator (same rule).
+    public mutating func register(_ v: Validator) throws { try Self.add(v, as: v.spec, to: &validators) }
+    /// Adds a feature step (same rule).
+    public mutating func register(_ f: Features) throws { try Self.add(f, as: f.spec, to: &features) }
+    /// Adds a model format (same rule).
+    public mutating func register(_ m: ModelFormat) throws { try Self.add(m, as: m.spec, to: &modelFormats) }
+    /// Adds a writer (same rule).
+    public mutating func register(_ w: Writer) throws { try Self.add(w, as: w.spec, to: &writers) }
+
+    private static func add<P>(_ entry: P, as spec: PluginSpec, to entries: inout [String: P]) throws(PluginRegistryError) {
+        guard entries[spec.type] == nil else { throw .duplicate(kind: spec.kind, type: spec.type) }
+        entries[spec.type] = entry
+    }
 
     /// The spec of plugin `type` of `kind`, if registered.
     public func spec(_ kind: PluginKind, _ type: String) -> PluginSpec? {
@@ -86,5 +96,23 @@ public struct PluginRegistry: Sendable {
         case .writer: writers.values.map(\.spec)
         }
         return all.sorted { $0.type < $1.type }
+    }
+}
+
+/// A registry refused a plugin.
+public struct PluginRegistryError: BatchScoreError, Equatable {
+    private enum Reason: Equatable {
+        case duplicate(kind: PluginKind, type: String)
+    }
+    private let reason: Reason
+
+    /// A plugin of `kind` named `type` is registered already.
+    public static func duplicate(kind: PluginKind, type: String) -> PluginRegistryError { .init(reason: .duplicate(kind: kind, type: type)) }
+
+    public var description: String {
+        switch reason {
+        case .duplicate(let kind, let type):
+            "a \(kind.rawValue) plugin named '\(type)' is registered already; give the new one another type name"
+        }
     }
 }

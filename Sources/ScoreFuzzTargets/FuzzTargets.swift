@@ -5,6 +5,7 @@ import ScoreJobSpec
 import ScoreModels
 import ScoreLua
 import ScoreRuntime
+import ScoreBuiltins
 
 /// The fuzz harness bodies, shared by the libFuzzer binaries (fuzz/harness/*.swift, built by
 /// fuzz/run.sh) and the corpus replay test (Tests/ScoreFuzzTargetsTests). Each takes one input's

@@ -1,4 +1,5 @@
 import Logging
+import ScoreBuiltins
 import ScoreCore
 
 /// Everything one job needs from whoever runs it — a server, a test, the CLI — passed in rather

@@ -2,6 +2,7 @@ import Foundation
 import ScoreCore
 import ScoreJobSpec
 import Synchronization
+import ScoreBuiltins
 
 /// One job, run as a library call: what a server, a test or another program uses instead of the CLI.
 ///

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ScoreRuntime
+import ScoreCore
 
 @main
 struct BatchScoreCommand: ParsableCommand {

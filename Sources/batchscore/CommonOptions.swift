@@ -4,6 +4,7 @@ import Logging
 import ScoreCore
 import ScoreJobSpec
 import ScoreRuntime
+import ScoreBuiltins
 
 /// Options shared by the commands that read a job file.
 struct JobArguments: ParsableArguments {

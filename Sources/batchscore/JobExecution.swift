@@ -5,6 +5,7 @@ import ScoreIO
 import ScoreJobSpec
 import ScoreLinalg
 import ScoreRuntime
+import ScoreBuiltins
 
 /// Runs a loaded job and reports it: what `run` and `pipe` share.
 enum JobExecution {

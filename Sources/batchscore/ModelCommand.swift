@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ScoreCore
 import ScoreRuntime
+import ScoreBuiltins
 
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

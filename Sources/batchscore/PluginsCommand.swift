@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import ScoreRuntime
+import ScoreLua
+import ScoreJobSpec
+import ScoreBuiltins
 
 /// `batchscore plugins`: the built-in components and the Lua plugins on the search path.
 struct PluginsCommand: ParsableCommand {

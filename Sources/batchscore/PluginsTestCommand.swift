@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ScoreRuntime
+import ScoreLua
 
 /// `plugins test [NAME | PATH]`: runs plugins' test cases through the real Lua bridge.
 struct PluginsTestCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import ScoreCore
 import ScoreJobSpec
 import ScoreRuntime
+import ScoreBuiltins
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

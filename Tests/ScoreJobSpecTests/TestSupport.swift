@@ -7,7 +7,7 @@ struct NeverBuilt: Error {}
 /// A registry with only the fake plugins these tests need.
 let testRegistry: PluginRegistry = {
     var r = PluginRegistry()
-    r.register(PluginRegistry.Reader(spec: PluginSpec(
+    try! r.register(PluginRegistry.Reader(spec: PluginSpec(
         kind: .reader, type: "csv", summary: "CSV files",
         fields: [
             ConfigField("path", .path, required: true, doc: "input file"),
@@ -17,20 +17,20 @@ let testRegistry: PluginRegistry = {
         ],
         example: "{ type: csv, path: data/customers.csv, columns: { age: int64 } }"),
         make: { _, _, _ in throw NeverBuilt() }))
-    r.register(PluginRegistry.Validator(spec: PluginSpec(
+    try! r.register(PluginRegistry.Validator(spec: PluginSpec(
         kind: .validator, type: "range", summary: "bounds",
         fields: [ConfigField("columns", .map(.list(.nullable(.float))), required: true, doc: "column → [min, max]")],
         example: "{ type: range, columns: { age: [18, 120], income: [0, ~] } }"),
         make: { _, _ in throw NeverBuilt() }))
-    r.register(PluginRegistry.Validator(spec: PluginSpec(
+    try! r.register(PluginRegistry.Validator(spec: PluginSpec(
         kind: .validator, type: "schema", summary: "required columns",
         fields: [ConfigField("required", .list(.string), doc: "columns that must exist")],
         example: "{ type: schema, required: [age] }"),
         make: { _, _ in throw NeverBuilt() }))
-    r.register(PluginRegistry.Validator(spec: PluginSpec(
+    try! r.register(PluginRegistry.Validator(spec: PluginSpec(
         kind: .validator, type: "finite", summary: "no NaN or ±inf", fields: [], example: "{ type: finite }"),
         make: { _, _ in throw NeverBuilt() }))
-    r.register(PluginRegistry.Writer(spec: PluginSpec(
+    try! r.register(PluginRegistry.Writer(spec: PluginSpec(
         kind: .writer, type: "csv", summary: "CSV output",
         fields: [
             ConfigField("path", .path, required: true, doc: "output file"),
@@ -38,7 +38,7 @@ let testRegistry: PluginRegistry = {
         ],
         example: "{ type: csv, path: out/predictions.csv }"),
         make: { _, _, _ in throw NeverBuilt() }))
-    r.register(PluginRegistry.ModelFormat(spec: PluginSpec(
+    try! r.register(PluginRegistry.ModelFormat(spec: PluginSpec(
         kind: .model, type: "native", summary: "BatchScore JSON", fields: [],
         example: "{ path: models/churn.json, format: native }"),
         sniff: { _ in false }, load: { _, _ in throw NeverBuilt() }))

@@ -3,6 +3,7 @@ import Testing
 import ScoreCore
 import ScoreJobSpec
 @testable import ScoreRuntime
+import ScoreBuiltins
 
 /// Many jobs in one process through the library API (`ScoringJob`): four jobs with different
 /// readers, writers and models, run at once on one shared two-core budget, give the bytes of four

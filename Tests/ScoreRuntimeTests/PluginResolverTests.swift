@@ -3,6 +3,7 @@ import Testing
 import ScoreCore
 import ScoreJobSpec
 @testable import ScoreRuntime
+import ScoreLua
 
 /// Finding plugins on the search path, version pins, and a step's params against the manifest.
 @Suite struct PluginResolverTests {

@@ -3,6 +3,7 @@ import Testing
 import ScoreCore
 import ScoreJobSpec
 @testable import ScoreRuntime
+import ScoreBuiltins
 
 /// Docs come from the plugins' declarations; these tests fail when the README falls behind
 /// or a plugin's own example stops parsing.

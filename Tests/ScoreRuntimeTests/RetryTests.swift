@@ -3,6 +3,7 @@ import Testing
 import ScoreCore
 import ScoreIO
 @testable import ScoreRuntime
+import ScoreBuiltins
 
 /// Records the waits instead of sleeping.
 final class SleepRecorder: @unchecked Sendable {
@@ -41,7 +42,7 @@ final class FlakyReader: BatchReader {
         var r = BuiltinPlugins.registry
         var spec = CSVReader.plugin.spec
         spec.type = "flaky"
-        r.register(PluginRegistry.Reader(spec: spec) { config, context, requirements in
+        try! r.register(PluginRegistry.Reader(spec: spec) { config, context, requirements in
             FlakyReader(inner: try CSVReader.plugin.make(config, context, requirements), failures: failures, transient: transient)
         })
         return r

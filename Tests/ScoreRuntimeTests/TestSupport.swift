@@ -3,6 +3,7 @@ import Logging
 import ScoreCore
 import ScoreJobSpec
 @testable import ScoreRuntime
+import ScoreBuiltins
 
 /// A scratch folder per test, removed when the test's value goes away.
 final class TempDir {

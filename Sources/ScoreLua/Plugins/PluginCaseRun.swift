@@ -1,6 +1,6 @@
 import ScoreCore
 import ScoreJobSpec
-import ScoreLua
+
 
 /// One test case run through the bridge, in each form the script defines.
 struct PluginCaseRun {

@@ -1,6 +1,6 @@
 import ScoreCore
 import ScoreJobSpec
-import ScoreLua
+
 
 extension PluginCaseRun {
     /// Nil when `got` meets the case's expectation; else `- expected` / `+ got` lines.
