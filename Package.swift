@@ -60,17 +60,20 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // What every test target shares: scratch folders, a silent logger, a simple CSV parser.
+        .target(name: "BatchScoreTestKit", dependencies: [.product(name: "Logging", package: "swift-log")],
+                path: "Tests/BatchScoreTestKit"),
         .testTarget(name: "ScoreCoreTests", dependencies: ["ScoreCore"]),
-        .testTarget(name: "ScoreJobSpecTests", dependencies: ["ScoreJobSpec", "ScoreCore"]),
+        .testTarget(name: "ScoreJobSpecTests", dependencies: ["BatchScoreTestKit", "ScoreJobSpec", "ScoreCore"]),
         // The Parquet expectations are read in place through #filePath, not bundled.
-        .testTarget(name: "ScoreIOTests", dependencies: ["ScoreIO", "ScoreCore", "CSnappy", "CZlib", "CZstd", "CLZ4"],
+        .testTarget(name: "ScoreIOTests", dependencies: ["BatchScoreTestKit", "ScoreIO", "ScoreCore", "CSnappy", "CZlib", "CZstd", "CLZ4"],
                     exclude: ["ParquetExpectations"]),
-        .testTarget(name: "ScoreLuaTests", dependencies: ["ScoreLua", "ScoreCore", "CLuaBridge"]),
+        .testTarget(name: "ScoreLuaTests", dependencies: ["BatchScoreTestKit", "ScoreLua", "ScoreCore", "CLuaBridge"]),
         .testTarget(name: "ScoreModelsTests", dependencies: ["ScoreModels", "ScoreCore", "ScoreLinalg", "ScoreIO"],
                     resources: [.copy("Fixtures")]),
         // Replays fuzz/corpus/*/ and fuzz/regressions/*/ (read in place through #filePath).
         .testTarget(name: "ScoreFuzzTargetsTests", dependencies: ["ScoreFuzzTargets"]),
-        .testTarget(name: "ScoreRuntimeTests", dependencies: [
+        .testTarget(name: "ScoreRuntimeTests", dependencies: ["BatchScoreTestKit", 
             "ScoreRuntime", "ScoreBuiltins", "ScoreLua", "ScoreCore", "ScoreJobSpec", "ScoreIO", "ScoreModels",
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -2,6 +2,7 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreIO
+import BatchScoreTestKit
 
 @Suite struct CSVReaderTests {
     /// Empty fields, NaN, inf, text in numbers, short and long rows, quoted commas and newlines.
@@ -28,7 +29,7 @@ import Testing
     ])
 
     @Test func dirtyCorpus() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let path = try folder.write("dirty.csv", Self.dirty)
         for chunk in [TextInput.defaultChunkSize, 1, 2, 7] {
@@ -67,7 +68,7 @@ import Testing
     }
 
     @Test func inferenceAndRequiredNumericColumns() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let path = try folder.write("t.csv", "a,b,c,d,e,f\n1,1.5,true,x,,7\n-2,3,FALSE,y,,8\n")
         let reader = try CSVReader(path: path, options: .init(inferRows: 1000), requirements: ReaderRequirements(numericColumns: ["f"]))
@@ -85,7 +86,7 @@ import Testing
     }
 
     @Test func physicalLinesCRLFAndBOM() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let text = "\u{FEFF}a,b\r\n\"x\r\ny\r\nz\",1\r\n\r\nq,2\r\n\"\",3\r\n,4"
         let path = try folder.write("crlf.csv", text)
@@ -101,7 +102,7 @@ import Testing
     }
 
     @Test func batchesGiveTheSameRowsAsOneBatch() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         var text = "k,v,s\n"
         for i in 0 ..< 1000 {
@@ -121,7 +122,7 @@ import Testing
     }
 
     @Test func headerless() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let path = try folder.write("h.csv", "1,a\n2,b\n")
         let reader = try CSVReader(path: path, options: .init(header: false, columns: [("column_1", .float64)]))
@@ -134,7 +135,7 @@ import Testing
     }
 
     @Test func emptyFileHasNoRows() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let reader = try CSVReader(path: try folder.write("e.csv", ""))
         #expect(reader.schema.fields.isEmpty)
@@ -145,7 +146,7 @@ import Testing
     }
 
     @Test func fileErrors() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let unclosed = try folder.write("u.csv", "a,b\n1,2\n3,\"oops\n4,5\n6,7\n")
         for chunk in [1, 1 << 20] {
@@ -177,7 +178,7 @@ import Testing
     @Test func aFailedReadLeavesTheReaderWhereItWas() throws {
         // The reader's logical position moves only after a batch is built; a thrown error
         // (here an unclosed quote, checked before any state changes) leaves the batch to be read again.
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let path = try folder.write("r.csv", "a\n1\n2\n\"3\n")
         let reader = try CSVReader(path: path, sourceName: nil, options: allStrings(["a"]), requirements: .init(), chunkSize: 1)

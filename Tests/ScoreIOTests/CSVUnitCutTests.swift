@@ -2,6 +2,7 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreIO
+import BatchScoreTestKit
 
 /// Parallel parsing cuts the input into units before scanning it (`CSVRecordBoundaries`). A cut
 /// inside a quoted field, or a miscounted line, would change rows, rejections or line numbers:
@@ -52,7 +53,7 @@ import Testing
 
     @Test(arguments: Array(inputs.indices))
     func smallUnitsReadLikeOneUnit(input: Int) throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let path = try folder.write("in.csv", Self.inputs[input])
         let whole = read(path, columns: ["a", "b"], maxRows: 1_000_000, chunkSize: 1 << 16)
@@ -67,7 +68,7 @@ import Testing
 
     /// Random inputs over the bytes that matter (delimiter, quote, LF, CR, text).
     @Test func randomInputsReadLikeOneUnit() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> UInt64 {
@@ -95,7 +96,7 @@ import Testing
     /// Units handed to workers (`nextUnit`) hold the same rows as `next`, and their ends are the
     /// positions a resumed run seeks to.
     @Test func unitsParseOffTheReaderAndTheirEndsResume() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let path = try folder.write("in.csv", Self.inputs[3])
         let whole = read(path, columns: ["a", "b"], maxRows: 1_000_000, chunkSize: 1 << 16)

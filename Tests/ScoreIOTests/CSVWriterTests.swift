@@ -2,6 +2,7 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreIO
+import BatchScoreTestKit
 
 @Suite struct CSVWriterTests {
     static func sampleBatch() -> Batch {
@@ -18,13 +19,13 @@ import Testing
     }
 
     @Test func formatsAndQuotes() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let batch = Self.sampleBatch()
         let writer = try CSVWriter(path: folder.file("out/x.csv"), schema: batch.schema)
         try writer.write(batch)
         try writer.commit()
-        #expect(try folder.contents("out/x.csv") == """
+        #expect(try folder.read("out/x.csv") == """
             i,f,b,s
             1,0.1,true,plain
             -2,1e-05,false,"a,b"
@@ -39,7 +40,7 @@ import Testing
     /// `1e3`, a quoted `"42"` without its quotes); a computed column is formatted. With a
     /// delimiter that can occur in number text (`.`), such cells are quoted where needed.
     @Test func typedCellsPassThroughAsTyped() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let input = try folder.write("in.csv", "id,x,flag\na,1.50,TRUE\nb,+3,false\nc, 7,true\nd,1e3,False\ne,\"42\",true\nf,,true\n")
         var options = CSVReader.Options()
@@ -67,7 +68,7 @@ import Testing
     }
 
     @Test func roundTrip() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         var rng = SystemRandomNumberGenerator()
         let rows = 3000
@@ -102,7 +103,7 @@ import Testing
     }
 
     @Test func singleColumnNullsKeepTheirRow() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         var nulls = NullBitmap(count: 3)
         nulls.setNull(1)
@@ -112,7 +113,7 @@ import Testing
         let writer = try CSVWriter(path: folder.file("one.csv"), schema: batch.schema)
         try writer.write(batch)
         try writer.commit()
-        #expect(try folder.contents("one.csv") == "x\n1\n\"\"\n2\n")
+        #expect(try folder.read("one.csv") == "x\n1\n\"\"\n2\n")
         // Read back as a number, `""` is null again (as text it would be an empty string).
         let back = try drain(try CSVReader(path: folder.file("one.csv"), options: .init(columns: [("x", .float64)])))
         #expect(back.rows.count == 3)
@@ -120,7 +121,7 @@ import Testing
     }
 
     @Test func atomicCommitAndAbort() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let batch = Self.sampleBatch()
         let writer = try CSVWriter(path: folder.file("a.csv"), schema: batch.schema)
@@ -138,14 +139,14 @@ import Testing
         // Abort never touches an existing target; commit replaces it whole.
         let replaced = try CSVWriter(path: folder.file("a.csv"), schema: Schema([.init(name: "i", type: .int64)]))
         replaced.abort()
-        #expect(try folder.contents("a.csv").hasPrefix("i,f,b,s\n"))
+        #expect(try folder.read("a.csv").hasPrefix("i,f,b,s\n"))
         let empty = try CSVWriter(path: folder.file("a.csv"), schema: Schema([.init(name: "i", type: .int64)]))
         try empty.commit()
-        #expect(try folder.contents("a.csv") == "i\n")
+        #expect(try folder.read("a.csv") == "i\n")
     }
 
     @Test func atomicFileRewritesOnRetry() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let file = try AtomicOutputFile(path: folder.file("deep/er/r.bin"))
         try file.write(Array("hello ".utf8))
@@ -153,12 +154,12 @@ import Testing
         try file.write(Array("world".utf8))
         try file.commit()
         try file.commit()  // a second commit is a no-op
-        #expect(try folder.contents("deep/er/r.bin") == "hello world")
+        #expect(try folder.read("deep/er/r.bin") == "hello world")
         #expect(throws: OutputError.self) { try file.write([1]) }
     }
 
     @Test func quarantineBytes() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let quarantine = try QuarantineWriter(path: folder.file("q/rejected.csv"), source: "data/in.csv")
         try quarantine.append([
@@ -170,7 +171,7 @@ import Testing
         try quarantine.append([Rejection(line: 12, stage: "parse", rule: "type", reason: "column 'n': '' is not a number", record: "")])
         #expect(!folder.exists("q/rejected.csv"))
         try quarantine.commit()
-        #expect(try folder.contents("q/rejected.csv") == #"""
+        #expect(try folder.read("q/rejected.csv") == #"""
             source,line,stage,rule,reason,record
             data/in.csv,7,parse,field_count,"expected 3 fields, found 2","1,2"
             data/in.csv,9,validate,range,column 'age': 130 is above 120,"x,""a, """"b""""

@@ -2,6 +2,7 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreIO
+import BatchScoreTestKit
 
 /// Everything a JSON Lines reader yields, drained (as `drain` does for CSV).
 func drain(_ reader: JSONLReader, maxRows: Int = 8192) throws -> Drained {
@@ -23,7 +24,7 @@ func drain(_ reader: JSONLReader, maxRows: Int = 8192) throws -> Drained {
 @Suite struct JSONLReaderTests {
     func read(_ text: String, options: JSONLReader.Options = .init(), requirements: ReaderRequirements = .init(),
               chunkSize: Int = 1 << 16, maxRows: Int = 8192) throws -> Drained {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let path = try folder.write("in.jsonl", text)
         let reader = try JSONLReader(path: path, sourceName: "in.jsonl", options: options, requirements: requirements,
@@ -137,7 +138,7 @@ func drain(_ reader: JSONLReader, maxRows: Int = 8192) throws -> Drained {
     }
 
     @Test func tooLongALineStopsTheRead() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let path = try folder.write("in.jsonl", "{\"a\": 1}\n{\"a\": \"" + String(repeating: "x", count: 100) + "\"}\n")
         let options = JSONLReader.Options(inferRows: 1, maxRecordBytes: 50)

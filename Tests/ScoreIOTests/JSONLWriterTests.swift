@@ -2,6 +2,7 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreIO
+import BatchScoreTestKit
 
 @Suite struct JSONLWriterTests {
     static let schema = Schema([
@@ -23,14 +24,14 @@ import Testing
     }
 
     @Test func writesOneEscapedObjectPerRowAtomically() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let writer = try JSONLWriter(path: folder.file("out/p.jsonl"), schema: Self.schema)
         try writer.write(batch())
         try writer.prepare()
         #expect(!folder.exists("out/p.jsonl"))
         try writer.commit()
-        #expect(try folder.contents("out/p.jsonl") == """
+        #expect(try folder.read("out/p.jsonl") == """
             {"id":1,"p":0.1,"ok":true,"note \\"q\\"":"a\\"b\\\\c"}
             {"id":-2,"p":1e-07,"ok":false,"note \\"q\\"":"line\\nbreak\\t\\u0001é"}
             {"id":3,"p":null,"ok":null,"note \\"q\\"":""}
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func roundTripsThroughTheReader() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let writer = try JSONLWriter(path: folder.file("p.jsonl"), schema: Self.schema)
         var b = batch()
@@ -54,7 +55,7 @@ import Testing
     }
 
     @Test func abortLeavesNothingAndInvalidUTF8IsRepaired() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let schema = Schema([.init(name: "s", type: .string)])
         let writer = try JSONLWriter(path: folder.file("p.jsonl"), schema: schema)
@@ -68,7 +69,7 @@ import Testing
         try second.write(Batch(columns: [Column(name: "s", data: .string(StringColumn(bytes: [0x61, 0xFF], offsets: [0, 2])))],
                                origins: origins))
         try second.commit()
-        #expect(try folder.contents("p.jsonl") == "{\"s\":\"a\u{FFFD}\"}\n")
+        #expect(try folder.read("p.jsonl") == "{\"s\":\"a\u{FFFD}\"}\n")
     }
 
     @Test func quarantineCannotBeStdout() {

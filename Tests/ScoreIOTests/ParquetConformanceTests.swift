@@ -2,6 +2,7 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreIO
+import BatchScoreTestKit
 
 /// parquet-testing, read in place from `../shared/conformance/parquet-testing` beside the repository.
 enum ParquetCorpus {
@@ -222,7 +223,7 @@ struct ParquetConformanceTests {
 
     @Test(.enabled(if: ParquetCorpus.isPresent, "parquet-testing not found"))
     func truncatedAndBitFlippedCopiesNeverCrash() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         var errors = 0, readable = 0, truncations = 0
         for name in ["binary.parquet", "int32_with_null_pages.parquet", "plain-dict-uncompressed-checksum.parquet", "datapage_v1-uncompressed-checksum.parquet",

@@ -2,12 +2,13 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreIO
+import BatchScoreTestKit
 
 /// The reader takes a batch's rows page by page: batches that start and end inside pages, across
 /// page and row-group boundaries, with nulls and dictionary strings, read what one big batch reads.
 @Suite struct ParquetPageCursorTests {
     @Test func batchesAcrossPagesReadLikeOneBatch() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let rows = 2500
         var nulls = NullBitmap(count: 0)

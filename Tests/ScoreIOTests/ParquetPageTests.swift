@@ -1,5 +1,6 @@
 import Testing
 @testable import ScoreIO
+import BatchScoreTestKit
 
 /// Writes Thrift compact-protocol bytes, so tests can build Parquet files the corpus lacks
 /// (an UNCOMPRESSED data page v2, for one).
@@ -87,7 +88,7 @@ struct ThriftCompactWriter {
     }
 
     @Test func decodesDictionaryPageAndDataPageV2WithNulls() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let path = try folder.write("v2.parquet", Self.dictionaryV2File())
         let file = try ParquetFile(path: path, name: "v2.parquet")
@@ -105,7 +106,7 @@ struct ThriftCompactWriter {
     }
 
     @Test func refusesMissingMagicAndBadFooterLengthByName() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let good = Self.dictionaryV2File()
         var badTail = good

@@ -2,6 +2,7 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreIO
+import BatchScoreTestKit
 
 /// The reader over small corpus files (read in place): projection, typing, slicing, provenance, several files.
 @Suite(.enabled(if: ParquetCorpus.isPresent, "parquet-testing not found at ../shared/conformance/parquet-testing"))
@@ -89,7 +90,7 @@ struct ParquetReaderTests {
     }
 
     @Test func aFolderOrAGlobReadsItsFilesInNameOrder() throws {
-        let dir = try TemporaryFolder()
+        let dir = try TempDir()
         defer { dir.remove() }
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Self.plain)))
         try dir.write("b.parquet", bytes)

@@ -2,6 +2,7 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreIO
+import BatchScoreTestKit
 
 /// The writer's column statistics, read straight from the footer (our reader does not decode them).
 struct ParquetWriterStatisticsTests {
@@ -52,7 +53,7 @@ struct ParquetWriterStatisticsTests {
     static func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
 
     @Test func minMaxAndNullCountPerChunk() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         var nulls = NullBitmap()
         for i in 0 ..< 6 { nulls.append(isNull: i == 2) }
@@ -72,7 +73,7 @@ struct ParquetWriterStatisticsTests {
     }
 
     @Test func anAllNullChunkHasANullCountOnly() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         var nulls = NullBitmap()
         for _ in 0 ..< 3 { nulls.append(isNull: true) }

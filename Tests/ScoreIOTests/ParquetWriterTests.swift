@@ -2,6 +2,7 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreIO
+import BatchScoreTestKit
 
 /// Helpers shared by the Parquet writer tests: write batches, read them back with our reader.
 enum ParquetRoundTrip {
@@ -58,7 +59,7 @@ extension RowOrigins {
 struct ParquetWriterTests {
     @Test(arguments: [ParquetCodec.snappy, .zstd, .gzip, .uncompressed])
     func everyCodecRoundTripsAllTypesAndNulls(codec: ParquetCodec) throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let batches = [ParquetRoundTrip.batch(rows: 0 ..< 1000), ParquetRoundTrip.batch(rows: 1000 ..< 1500)]
         try ParquetRoundTrip.write(batches, to: folder.file("out.parquet"), options: .init(codec: codec, rowGroupRows: 600, pageRows: 100))
@@ -74,7 +75,7 @@ struct ParquetWriterTests {
     }
 
     @Test func stringsAreDictionaryEncodedWithLogicalTypeString() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         try ParquetRoundTrip.write([ParquetRoundTrip.batch(rows: 0 ..< 200)], to: folder.file("d.parquet"))
         let file = try ParquetFile(path: folder.file("d.parquet"))
@@ -87,7 +88,7 @@ struct ParquetWriterTests {
     }
 
     @Test func dictionaryFallsBackToPlainWhenItOutgrowsItsLimit() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let batches = [ParquetRoundTrip.batch(rows: 0 ..< 3000, names: { i in i < 1500 ? "k\(i % 10)" : "unique-\(i)" })]
         try ParquetRoundTrip.write(batches, to: folder.file("f.parquet"),
@@ -101,7 +102,7 @@ struct ParquetWriterTests {
     }
 
     @Test func allNullColumnsEmptyStringsAndExtremes() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         var allNull = NullBitmap()
         for _ in 0 ..< 20 { allNull.append(isNull: true) }
@@ -116,7 +117,7 @@ struct ParquetWriterTests {
     }
 
     @Test func noRowsGivesAValidEmptyFile() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         try ParquetRoundTrip.write([], to: folder.file("empty.parquet"))
         let file = try ParquetFile(path: folder.file("empty.parquet"))
@@ -125,18 +126,18 @@ struct ParquetWriterTests {
     }
 
     @Test func abortLeavesNothingAndTheTargetUntouched() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         try folder.write("keep.parquet", "old")
         let writer = try ParquetWriter(path: folder.file("keep.parquet"), schema: ParquetRoundTrip.schema)
         try writer.write(ParquetRoundTrip.batch(rows: 0 ..< 10))
         writer.abort()
         #expect(try folder.entries() == ["keep.parquet"])
-        #expect(try folder.contents("keep.parquet") == "old")
+        #expect(try folder.read("keep.parquet") == "old")
     }
 
     @Test func aMissingOrMistypedColumnIsAnOutputError() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let writer = try ParquetWriter(path: folder.file("x.parquet"),
                                        schema: Schema([.init(name: "id", type: .string)]))

@@ -2,6 +2,7 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreIO
+import BatchScoreTestKit
 
 @Suite struct PluginTests {
     let location = SourceLocation(file: "job.yaml", line: 3, column: 9)
@@ -23,7 +24,7 @@ import Testing
     }
 
     @Test func readerFactory() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         try folder.write("data/in.csv", "id,age\n1,30\n")
         let context = PluginContext(jobFile: folder.file("job.yaml"), baseDirectory: folder.path)
@@ -46,12 +47,12 @@ import Testing
     }
 
     @Test func writerFactory() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TempDir()
         defer { folder.remove() }
         let context = PluginContext(jobFile: "job.yaml", baseDirectory: folder.path)
         let writer = try CSVWriter.plugin.make(section([("path", .string("out/p.csv")), ("delimiter", .string("\t"))]),
                                                context, Schema([.init(name: "p", type: .float64)]))
         try writer.commit()
-        #expect(try folder.contents("out/p.csv") == "p\n")
+        #expect(try folder.read("out/p.csv") == "p\n")
     }
 }

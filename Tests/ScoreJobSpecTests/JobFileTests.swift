@@ -2,15 +2,14 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreJobSpec
+import BatchScoreTestKit
 
 /// Reading the job file itself: each way it can be unreadable gets its own message.
 @Suite struct JobFileTests {
     /// A fresh folder, removed after `body`.
     private func inTemporaryFolder(_ body: (URL) throws -> Void) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jobfile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try body(dir)
+        let dir = try TempDir()
+        try body(URL(fileURLWithPath: dir.path))
     }
 
     private func errorLines(path: String) -> [String] {

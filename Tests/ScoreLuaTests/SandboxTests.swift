@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ScoreCore
 @testable import ScoreLua
+import BatchScoreTestKit
 
 /// Every escape we know of is closed, and every budget holds: a hook can reject its row, never
 /// reach the machine, hang the job, or take the process down.
@@ -97,10 +98,9 @@ import ScoreCore
     }
 
     @Test func requireLoadsOnlyFromThePluginFolder() throws {
-        let folder = NSTemporaryDirectory() + "lua-require-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder + "/lib", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try "return { twice = function(x) return 2 * x end }".write(toFile: folder + "/lib/util.lua", atomically: true, encoding: .utf8)
+        let dir = try TempDir()
+        let folder = dir.path
+        try dir.write("lib/util.lua", "return { twice = function(x) return 2 * x end }")
         #expect(try reason("local u = require('lib.util'); return u.twice(21) == 42", root: folder) == nil)
         #expect(try reason("return require('lib.missing')", root: folder)?.contains("no file") == true)
         #expect(try reason("return require('lib.util')")?.contains("no module folder") == true)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BatchScoreTestKit
 
 /// The `batchscore` executable end to end: exit codes, the summary, `validate` and `plugins`.
 @Suite struct CLITests {

@@ -4,6 +4,7 @@ import ScoreCore
 import ScoreJobSpec
 @testable import ScoreRuntime
 import ScoreBuiltins
+import BatchScoreTestKit
 
 /// Many jobs in one process through the library API (`ScoringJob`): four jobs with different
 /// readers, writers and models, run at once on one shared two-core budget, give the bytes of four

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ScoreCore
 @testable import ScoreRuntime
+import BatchScoreTestKit
 
 /// A dirty input end to end: every row is either written or quarantined with its line and reason.
 @Suite struct DirtyCorpusTests {

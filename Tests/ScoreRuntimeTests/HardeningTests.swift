@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ScoreCore
 @testable import ScoreRuntime
+import BatchScoreTestKit
 
 /// Regressions for what hostile input broke (issue 11): each test failed before its fix.
 @Suite struct HardeningTests {

@@ -3,6 +3,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import BatchScoreTestKit
 #endif
 
 /// Issue 11, item 3: a Lua `__gc` finalizer with an endless loop used to hang `batchscore run` after

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ScoreCore
 @testable import ScoreRuntime
+import BatchScoreTestKit
 
 /// Issue 11, item 10, in real jobs: a Lua features hook's NaN or ±infinity used to be written into
 /// the predictions. Now the row goes to the quarantine (stage `features`, rule `non_finite`), unless

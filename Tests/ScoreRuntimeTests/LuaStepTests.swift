@@ -3,6 +3,7 @@ import Testing
 import ScoreCore
 import ScoreLua
 @testable import ScoreRuntime
+import BatchScoreTestKit
 
 /// `lua` steps inside real jobs: hooks feed the model, reject rows, and fail cleanly.
 @Suite struct LuaStepTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BatchScoreTestKit
 
 /// `batchscore model inspect|verify` with the built binary.
 @Suite struct ModelCommandTests {

@@ -3,6 +3,7 @@ import ScoreCore
 import ScoreIO
 import Testing
 @testable import ScoreRuntime
+import BatchScoreTestKit
 
 /// A Python interpreter that can import pyarrow and/or duckdb: the repo's `.venv` first, then
 /// `python3` on PATH (where `.ci/run` pip-installs both).

@@ -2,6 +2,7 @@ import Foundation
 import ScoreCore
 import Testing
 @testable import ScoreRuntime
+import BatchScoreTestKit
 
 /// A job reading a Parquet file of parquet-testing (in place) end to end.
 enum ParquetJobCorpus {

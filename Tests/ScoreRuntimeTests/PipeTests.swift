@@ -3,6 +3,7 @@ import ScoreCore
 import ScoreJobSpec
 import Testing
 @testable import ScoreRuntime
+import BatchScoreTestKit
 
 /// JSON Lines jobs end to end, and `path: "-"` / `batchscore pipe` with real pipes.
 @Suite struct PipeTests {

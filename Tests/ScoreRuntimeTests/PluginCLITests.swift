@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BatchScoreTestKit
 
 /// `batchscore plugins new|test|show|list` end to end, with the built binary.
 @Suite struct PluginCLITests {

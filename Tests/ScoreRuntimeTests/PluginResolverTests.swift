@@ -4,6 +4,7 @@ import ScoreCore
 import ScoreJobSpec
 @testable import ScoreRuntime
 import ScoreLua
+import BatchScoreTestKit
 
 /// Finding plugins on the search path, version pins, and a step's params against the manifest.
 @Suite struct PluginResolverTests {

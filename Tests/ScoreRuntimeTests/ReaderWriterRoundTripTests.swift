@@ -3,6 +3,7 @@ import Testing
 import ScoreBuiltins
 import ScoreCore
 import ScoreIO
+import BatchScoreTestKit
 
 /// One batch with nulls, unicode, empty strings and every column type, written by every registered
 /// writer and read back by the registered reader of the same format: the same values, the same nulls.

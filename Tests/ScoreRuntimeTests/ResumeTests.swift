@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ScoreRuntime
+import BatchScoreTestKit
 
 /// Kill a real `batchscore run` (SIGKILL at exact points, via `BATCHSCORE_FAULT`), resume it, and
 /// compare the outputs byte for byte with an uninterrupted run; stop one with SIGTERM / SIGINT.

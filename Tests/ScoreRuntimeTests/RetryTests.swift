@@ -4,6 +4,7 @@ import ScoreCore
 import ScoreIO
 @testable import ScoreRuntime
 import ScoreBuiltins
+import BatchScoreTestKit
 
 /// Records the waits instead of sleeping.
 final class SleepRecorder: @unchecked Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ScoreCore
 @testable import ScoreRuntime
+import BatchScoreTestKit
 
 /// Guard rails found in review: outputs never clobber the input or each other, values are never
 /// changed on the way through, and nothing non-finite reaches the output.
