@@ -22,8 +22,7 @@ struct JobCounts {
         for x in rejections { byRule["\(x.stage)/\(x.rule)", default: 0] += 1 }
     }
 
-    func summary(plan: ScoringPlan, status: JobSummary.Status, start: Date, output: String, error: (any Error)?) -> JobSummary {
-        let seconds = Date().timeIntervalSince(start)
+    func summary(plan: ScoringPlan, status: JobSummary.Status, elapsed seconds: Double, output: String, error: (any Error)?) -> JobSummary {
         return JobSummary(job: plan.spec.name ?? plan.spec.file, status: status, rowsRead: read, rowsWritten: written,
                           rowsQuarantined: quarantined, quarantinedByRule: byRule, seconds: seconds,
                           rowsPerSecond: seconds > 0 ? Double(read) / seconds : 0, output: output,

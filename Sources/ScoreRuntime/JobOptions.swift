@@ -15,6 +15,8 @@ public struct JobOptions: Sendable {
     /// The job's stop request; `ScoringJob.cancel()` sets it. Nil: a fresh token that follows no
     /// process signal (the CLI passes one that follows SIGINT and SIGTERM).
     public var stop: StopToken?
+    /// The job's clocks: intervals, the wall clock, retry waits.
+    public var clock: any JobClock = SystemClock()
     /// Crash points for resume tests; `.none` in production.
     public var faults = FaultPoints.none
     /// The plugins a spec may name (`ScoringJob(spec:options:)` builds its plan against them).

@@ -50,8 +50,11 @@ private struct Run {
     var plan: ScoringPlan { runner.plan }
     var logger: Logger { runner.options.logger }
     var faults: FaultPoints { runner.options.faults }
-    let start = Date()
-    let clockStart = ContinuousClock.now
+    var clock: any JobClock { runner.options.clock }
+    /// The plan's retry policy, waiting on the job's clock.
+    let retry: RetryPolicy
+    /// When this run started, on the job's monotonic clock.
+    let started: Double
     let outputPath: String
     let toStdout: Bool
     var counts = JobCounts()
@@ -68,6 +71,8 @@ private struct Run {
 
     init(runner: JobRunner) {
         self.runner = runner
+        retry = runner.plan.retry.waiting(on: runner.options.clock)
+        started = runner.options.clock.monotonicSeconds()
         toStdout = runner.plan.endpoints.output.isStream
         outputPath = runner.plan.endpoints.output.path ?? StandardStreams.outputName
     }
@@ -110,7 +115,7 @@ private struct Run {
                 let stopped = JobStopped(reason: reason, rowsRead: counts.read, resumable: resumable)
                 logger.warning("job stopped", metadata: ["reason": "\(reason)", "rows.read": "\(counts.read)", "resumable": "\(resumable)"])
                 report(.cancelled)
-                throw JobFailure(error: stopped, summary: counts.summary(plan: plan, status: .cancelled, start: start,
+                throw JobFailure(error: stopped, summary: counts.summary(plan: plan, status: .cancelled, elapsed: elapsed,
                                                                          output: outputPath, error: stopped))
             }
             guard counts.read == counts.written + counts.quarantined else {
@@ -135,7 +140,7 @@ private struct Run {
             throw failed(error)
         }
         report(.succeeded)
-        let summary = counts.summary(plan: plan, status: .succeeded, start: start, output: outputPath, error: nil)
+        let summary = counts.summary(plan: plan, status: .succeeded, elapsed: elapsed, output: outputPath, error: nil)
         logger.info("job finished", metadata: [
             "rows.read": "\(summary.rowsRead)", "rows.written": "\(summary.rowsWritten)",
             "rows.quarantined": "\(summary.rowsQuarantined)", "seconds": "\(String(format: "%.3f", summary.seconds))",
@@ -190,7 +195,7 @@ private struct Run {
         counts = JobCounts(checkpoint)
         report(.succeeded)
         logger.info("job finished (the resumed run only had to publish its outputs)")
-        return counts.summary(plan: plan, status: .succeeded, start: start, output: outputPath, error: nil)
+        return counts.summary(plan: plan, status: .succeeded, elapsed: elapsed, output: outputPath, error: nil)
     }
 
     /// Opens the writer and the quarantine, continuing a checkpoint's files when resuming, and
@@ -252,10 +257,10 @@ private struct Run {
         report(.running)
         let pipeline = Pipeline(capacity: 2 * workers)
         let sizer = BatchSizer(fixed: plan.batchRows, inFlight: pipeline.capacity)
-        let scorers = try (0 ..< workers).map { try BatchScorer(plan: plan, encoder: writer.encoder, first: $0 == 0) }
+        let scorers = try (0 ..< workers).map { try BatchScorer(plan: plan, encoder: writer.encoder, clock: clock, first: $0 == 0) }
         let threads = ThreadGroup()
         let reader = HandOver(value: plan.reader)
-        let retry = plan.retry, logger = self.logger, stop = runner.stop, faults = self.faults
+        let retry = self.retry, logger = self.logger, stop = runner.stop, faults = self.faults
         threads.spawn(name: "batchscore-reader") {
             var units = 0
             while pipeline.waitForRoom() && stop.reason == nil {
@@ -285,13 +290,13 @@ private struct Run {
         }
 
         let interval = plan.checkpointSeconds
-        var lastCheckpoint = ContinuousClock.now
+        var lastCheckpoint = clock.monotonicSeconds()
         var seq = 0
         while let outcome = pipeline.take(seq) {
             let scored = try outcome.get()
-            try plan.retry.run("write", logger: logger) { try writer.write(encoded: scored.encoded) }
+            try retry.run("write", logger: logger) { try writer.write(encoded: scored.encoded) }
             faults.point("mid-batch", index: seq)
-            try plan.retry.run("quarantine", logger: logger) { try quarantine.append(scored.rejections) }
+            try retry.run("quarantine", logger: logger) { try quarantine.append(scored.rejections) }
             counts.add(read: scored.rowsRead, written: scored.encoded.rows, rejections: scored.rejections)
             if let end = scored.end { position = end } else { positionKnown = false }
             sizer.observe(rows: scored.rowsRead, seconds: scored.seconds, bytes: scored.footprint)
@@ -302,9 +307,9 @@ private struct Run {
                 throw ErrorBudgetExceeded(rejected: counts.quarantined, read: counts.read, budget: plan.budget,
                                           quarantinePath: plan.quarantinePath)
             }
-            if checkpointPath != nil, ContinuousClock.now - lastCheckpoint >= .seconds(interval) {
+            if checkpointPath != nil, clock.monotonicSeconds() - lastCheckpoint >= interval {
                 _ = try checkpointIfPossible(phase: .running)
-                lastCheckpoint = ContinuousClock.now
+                lastCheckpoint = clock.monotonicSeconds()
                 faults.point("after-checkpoint", index: seq)
             }
             seq += 1
@@ -319,8 +324,8 @@ private struct Run {
     mutating func commit() throws {
         guard let writer, let quarantine else { return }
         report(.committing)
-        try plan.retry.run("prepare quarantine", logger: logger) { try quarantine.prepare() }
-        try plan.retry.run("prepare output", logger: logger) { try writer.prepare() }
+        try retry.run("prepare quarantine", logger: logger) { try quarantine.prepare() }
+        try retry.run("prepare output", logger: logger) { try writer.prepare() }
         _ = try checkpointIfPossible(phase: .committing)
         faults.point("before-renames")
         try quarantine.commit()
@@ -332,11 +337,14 @@ private struct Run {
     func failed(_ error: any Error) -> JobFailure {
         report(.failed)
         logger.error("job failed", metadata: ["error": "\(error)"])
-        return JobFailure(error: error, summary: counts.summary(plan: plan, status: .failed, start: start,
+        return JobFailure(error: error, summary: counts.summary(plan: plan, status: .failed, elapsed: elapsed,
                                                                 output: outputPath, error: error))
     }
 
     // MARK: - Progress
+
+    /// Seconds since this run started, on the job's clock.
+    var elapsed: Double { clock.monotonicSeconds() - started }
 
     /// Tells the observer, if there is one, where the job is.
     func report(_ phase: JobProgress.Phase) {
@@ -347,8 +355,7 @@ private struct Run {
         p.rowsQuarantined = counts.quarantined
         p.bytesRead = bytesRead
         p.totalBytes = positionKnown ? plan.reader.totalBytes : nil
-        let elapsed = ContinuousClock.now - clockStart
-        p.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        p.seconds = elapsed
         observe(p)
     }
 }

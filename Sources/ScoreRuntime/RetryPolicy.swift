@@ -18,14 +18,14 @@ public struct RetryPolicy: Sendable {
     public var maxSeconds: Double
     /// Whether half of each wait is random, so retries spread out.
     public var jitter: Bool
-    /// How to wait; tests inject a recorder instead of sleeping.
-    public var sleep: @Sendable (Double) -> Void
+    /// How to wait; nil sleeps on the job's clock (`JobOptions.clock`). Tests inject a recorder.
+    public var sleep: (@Sendable (Double) -> Void)?
     /// The source of jitter in [0, 1); tests inject a fixed one.
     public var random: @Sendable () -> Double
 
     /// Creates a policy; `attempts` below 1 counts as 1.
     public init(attempts: Int = 3, backoff: Backoff = .exponential, baseSeconds: Double = 0.5, maxSeconds: Double = 30,
-                jitter: Bool = true, sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) },
+                jitter: Bool = true, sleep: (@Sendable (Double) -> Void)? = nil,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0 ..< 1) }) {
         self.attempts = max(1, attempts)
         self.backoff = backoff
@@ -52,6 +52,13 @@ public struct RetryPolicy: Sendable {
         return jitter ? capped / 2 + capped / 2 * random() : capped
     }
 
+    /// This policy, waiting on `clock` unless a `sleep` was given.
+    public func waiting(on clock: any JobClock) -> RetryPolicy {
+        var policy = self
+        if policy.sleep == nil { policy.sleep = { clock.sleep(seconds: $0) } }
+        return policy
+    }
+
     /// Runs `operation`, retrying it while it throws a transient error and attempts remain.
     public func run<T>(_ what: String, logger: Logger, _ operation: () throws -> T) throws -> T {
         var attempt = 1
@@ -64,7 +71,7 @@ public struct RetryPolicy: Sendable {
                     "operation": "\(what)", "attempt": "\(attempt)", "of": "\(attempts)",
                     "retry.delay_secs": "\(String(format: "%.3f", wait))", "error": "\(error)",
                 ])
-                sleep(wait)
+                if let sleep { sleep(wait) } else { Thread.sleep(forTimeInterval: wait) }
                 attempt += 1
             }
         }

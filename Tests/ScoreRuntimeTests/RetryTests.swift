@@ -97,3 +97,33 @@ final class FlakyReader: BatchReader {
         #expect(constant.delay(beforeRetry: 4) == 1.5)
     }
 }
+
+/// The job's own clock (`JobOptions.clock`): its waits, its durations; no other job's.
+struct JobClockTests {
+    /// Time stands still but for the sleeps, which it records and adds.
+    final class ManualClock: JobClock, @unchecked Sendable {
+        // Safe: every access holds the lock.
+        private let lock = NSLock()
+        private var time = 0.0
+        private var waits: [Double] = []
+        func monotonicSeconds() -> Double { lock.withLock { time } }
+        func now() -> Date { Date(timeIntervalSince1970: lock.withLock { time }) }
+        func sleep(seconds: Double) { lock.withLock { waits.append(seconds); time += seconds } }
+        var slept: [Double] { lock.withLock { waits } }
+    }
+
+    @Test func retryWaitsAndTheDurationComeFromTheJobsClock() throws {
+        let retry = RetryTests()
+        let (_, plan, recorder) = try retry.plan(failures: 2, transient: true, attempts: 3)
+        plan.retry.sleep = nil  // no recorder on the plan: the job's clock waits
+        let clock = ManualClock()
+        var options = JobOptions()
+        options.logger = quietLogger
+        options.clock = clock
+        let summary = try JobRunner(plan: plan, options: options).run()
+        #expect(summary.rowsWritten == 2)
+        #expect(clock.slept == [0.5, 0.8] && recorder.recorded.isEmpty)
+        // The run lasted exactly its waits on the job's clock, whatever the machine took.
+        #expect(abs(summary.seconds - 1.3) < 1e-9, "\(summary.seconds)")
+    }
+}

@@ -9,9 +9,12 @@ struct BatchScorer {
     let model: any ScoringModel
     let output: OutputProjection
     let encoder: any BatchEncoder
+    /// Times each unit's work, for the batch sizer.
+    let clock: any JobClock
 
     /// The first worker uses the plan's steps; every other gets fresh copies.
-    init(plan: ScoringPlan, encoder: any BatchEncoder, first: Bool) throws {
+    init(plan: ScoringPlan, encoder: any BatchEncoder, clock: any JobClock, first: Bool) throws {
+        self.clock = clock
         validators = first ? plan.validators : try plan.validators.map { try $0.forWorker() }
         features = first ? plan.features : try plan.features.map { try $0.forWorker() }
         model = plan.model
@@ -33,12 +36,11 @@ struct BatchScorer {
     }
 
     func process(_ unit: ReadUnit) throws -> Scored {
-        let start = ContinuousClock.now
+        let start = clock.monotonicSeconds()
         let read = try unit.parse()
         let (scored, rejections) = try score(read)
         let encoded = try encoder.encode(scored)
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = clock.monotonicSeconds() - start
         return Scored(rowsRead: read.rowsRead, encoded: encoded, rejections: rejections, end: unit.end,
                       footprint: Self.footprint(read.batch) + (encoded.bytes?.count ?? 0),
                       seconds: seconds)
