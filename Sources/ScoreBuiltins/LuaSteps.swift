@@ -5,6 +5,18 @@ import ScoreLua
 /// The `lua` feature step and validator: a script given by path, or a plugin found on the
 /// plugin search path (`plugin: ratio@^1`), with params, declared outputs, limits and `on_error`.
 public enum LuaSteps {
+    /// The fields with defaults, declared once for the checker, the docs and `definition`.
+    enum Fields {
+        static let onError = FieldHandle<HookDefinition.OnError>.choice("on_error", default: .quarantine,
+            doc: "When a hook raises an error or returns a missing or mistyped value: `quarantine` the row, or `fail` the job.")
+        static let instructionsPerRow = FieldHandle<Int>.int("instructions_per_row", default: 1_000_000, minimum: 1000, maximum: 1e12,
+            doc: "Lua instructions one row may use (a columnar call gets n times this); over it, the row is rejected.")
+        static let memoryMB = FieldHandle<Int>.int("memory_mb", default: 256, minimum: 16, maximum: 65536,
+            doc: "Memory cap of the hook's Lua state, in MiB; over it, the row is rejected.")
+        static let allowNonFinite = FieldHandle<Bool>.bool("allow_nonfinite", default: false,
+            doc: "Keep NaN and ±infinity in float64 outputs; by default such a value rejects the row (`non_finite`).")
+    }
+
     static let commonFields: [ConfigField] = [
         ConfigField("script", .path, doc: "A Lua script, relative to the job file. Give `script` or `plugin`."),
         ConfigField("plugin", .string,
@@ -13,12 +25,9 @@ public enum LuaSteps {
                     doc: "Parameters handed to every hook (a plugin checks them against its manifest)."),
         ConfigField("inputs", .map(.columnType),
                     doc: "Input columns the hook reads, with the type to read them as (e.g. { income: float64 }). Columns nothing else uses are text otherwise."),
-        ConfigField("on_error", .choice(HookDefinition.OnError.allCases.map(\.rawValue)), default: .string("quarantine"),
-                    doc: "When a hook raises an error or returns a missing or mistyped value: `quarantine` the row, or `fail` the job."),
-        ConfigField("instructions_per_row", .int, default: .int(1_000_000), minimum: 1000, maximum: 1e12,
-                    doc: "Lua instructions one row may use (a columnar call gets n times this); over it, the row is rejected."),
-        ConfigField("memory_mb", .int, default: .int(256), minimum: 16, maximum: 65536,
-                    doc: "Memory cap of the hook's Lua state, in MiB; over it, the row is rejected."),
+        Fields.onError.declaration,
+        Fields.instructionsPerRow.declaration,
+        Fields.memoryMB.declaration,
     ]
 
     /// `features: [{ type: lua, ... }]`.
@@ -29,8 +38,7 @@ public enum LuaSteps {
             fields: commonFields + [
                 ConfigField("outputs", .map(.columnType),
                             doc: "A `script` step's output columns and types, e.g. { income_per_txn: float64 } (plugins declare theirs)."),
-                ConfigField("allow_nonfinite", .bool, default: .bool(false),
-                            doc: "Keep NaN and ±infinity in float64 outputs; by default such a value rejects the row (`non_finite`)."),
+                Fields.allowNonFinite.declaration,
             ],
             example: "{ type: lua, plugin: ratio, params: { num: income, den: num_transactions, as: income_per_txn } }"),
         make: { config, context in try LuaFeatureStep(definition(config, context, kind: .features)) })
@@ -103,9 +111,9 @@ public enum LuaSteps {
         return HookDefinition(
             name: name, source: source, chunkName: chunkName, moduleRoot: root, outputs: outputs, params: params,
             inputs: Dictionary(inputs, uniquingKeysWith: { _, last in last }),
-            onError: HookDefinition.OnError(rawValue: config.string("on_error") ?? "quarantine") ?? .quarantine,
-            instructionsPerRow: config.int("instructions_per_row") ?? 1_000_000,
-            memoryLimit: (config.int("memory_mb") ?? 256) << 20, seed: context.seed,
-            allowNonFinite: kind == .features && config.bool("allow_nonfinite") == true)
+            onError: config[Fields.onError],
+            instructionsPerRow: config[Fields.instructionsPerRow],
+            memoryLimit: config[Fields.memoryMB] << 20, seed: context.seed,
+            allowNonFinite: kind == .features && config[Fields.allowNonFinite])
     }
 }

@@ -7,8 +7,7 @@ public enum JobSections {
     public static let output: [ConfigField] = [
         ConfigField("passthrough", .nullable(.list(.string)),
                     doc: "Input columns copied to the output, in this order. Absent or null copies every input column."),
-        ConfigField("prediction", .string, default: .string("prediction"),
-                    doc: "Name of the column holding the predicted value or class."),
+        OutputFields.prediction.declaration,
         ConfigField("confidence", .either(.bool, .string), default: .string("confidence"),
                     doc: "Name of the column holding the predicted class's probability; `false` leaves it out."),
         ConfigField("probabilities", .either(.bool, .string), default: .bool(false),
@@ -21,19 +20,42 @@ public enum JobSections {
                     doc: "File for rejected rows with their source line, stage and reason. Absent: a file beside the output."),
     ]
 
+    /// How `runtime.retry` waits grow.
+    public enum Backoff: String, Sendable, CaseIterable { case exponential, constant }
+
+    /// `runtime.retry:`'s fields, each declared once for the checker, the docs and `RetryPolicy`.
+    public enum RetryFields {
+        public static let attempts = FieldHandle<Int>.int("attempts", default: 3, minimum: 1, maximum: 100,
+            doc: "Attempts per operation, the first included.")
+        public static let backoff = FieldHandle<Backoff>.choice("backoff", default: .exponential,
+            doc: "How the wait grows between attempts.")
+        public static let baseSeconds = FieldHandle<Double>.float("base_secs", default: 0.5, minimum: 0,
+            doc: "The first wait, in seconds.")
+        public static let maxSeconds = FieldHandle<Double>.float("max_secs", default: 30, minimum: 0,
+            doc: "The longest wait, in seconds.")
+        public static let jitter = FieldHandle<Bool>.bool("jitter", default: true,
+            doc: "Randomize waits so many workers do not retry in step.")
+    }
+
     /// `runtime.retry:` — how transient failures (I/O hiccups) are retried.
     public static let retry: [ConfigField] = [
-        ConfigField("attempts", .int, default: .int(3), minimum: 1, maximum: 100,
-                    doc: "Attempts per operation, the first included."),
-        ConfigField("backoff", .choice(["exponential", "constant"]), default: .string("exponential"),
-                    doc: "How the wait grows between attempts."),
-        ConfigField("base_secs", .float, default: .float(0.5), minimum: 0,
-                    doc: "The first wait, in seconds."),
-        ConfigField("max_secs", .float, default: .float(30), minimum: 0,
-                    doc: "The longest wait, in seconds."),
-        ConfigField("jitter", .bool, default: .bool(true),
-                    doc: "Randomize waits so many workers do not retry in step."),
+        RetryFields.attempts.declaration, RetryFields.backoff.declaration, RetryFields.baseSeconds.declaration,
+        RetryFields.maxSeconds.declaration, RetryFields.jitter.declaration,
     ]
+
+    /// `runtime:`'s fields with a plain default, declared once for the checker, the docs and the plan.
+    public enum RuntimeFields {
+        public static let checkpointSeconds = FieldHandle<Double>.float("checkpoint_secs", default: 10, minimum: 0, maximum: 86400,
+            doc: "How often a checkpoint is recorded (0: after every batch), so `batchscore run --resume` continues a killed job. Each one fsyncs the outputs.")
+        public static let seed = FieldHandle<Int>.int("seed", default: 0, minimum: 0,
+            doc: "Seed of `math.random` in Lua hooks. Per-row hooks draw from (seed, the row's input line), so results do not depend on batching; a columnar hook's draws start from its batch's first line (so with such a hook, `batch_rows: auto` keeps batches at a fixed 8192 rows).")
+    }
+
+    /// `output:`'s plain-text fields.
+    public enum OutputFields {
+        public static let prediction = FieldHandle<String>.string("prediction", default: "prediction",
+            doc: "Name of the column holding the predicted value or class.")
+    }
 
     /// `runtime:` — batch size, parallelism, retries and the error budget.
     public static let runtime: [ConfigField] = [
@@ -41,13 +63,11 @@ public enum JobSections {
                     doc: "Rows per batch, or `auto`: sized from the measured time and memory per row (a batch is about 5 ms of work, in-flight batches stay under 32 MiB together; a fixed 8192 when a columnar Lua hook sees whole batches). Output bytes never depend on it."),
         ConfigField("workers", .either(.choice(["auto"]), .int), default: .string("auto"), minimum: 1, maximum: 256,
                     doc: "Threads that parse, score and format batches (`auto`: one per core). The writer appends their batches in input order, so output bytes never depend on it."),
-        ConfigField("checkpoint_secs", .float, default: .float(10), minimum: 0, maximum: 86400,
-                    doc: "How often a checkpoint is recorded (0: after every batch), so `batchscore run --resume` continues a killed job. Each one fsyncs the outputs."),
+        RuntimeFields.checkpointSeconds.declaration,
         ConfigField("retry", .section(retry), doc: "Retries of transient failures."),
         ConfigField("max_rejected", .nullable(.countOrPercent), default: .null,
                     doc: "Error budget: the job fails when more rows are rejected (a count, or a percent of rows read). Null: no budget."),
-        ConfigField("seed", .int, default: .int(0), minimum: 0,
-                    doc: "Seed of `math.random` in Lua hooks. Per-row hooks draw from (seed, the row's input line), so results do not depend on batching; a columnar hook's draws start from its batch's first line (so with such a hook, `batch_rows: auto` keeps batches at a fixed 8192 rows)."),
+        RuntimeFields.seed.declaration,
     ]
 
     /// `model:` without a registry: `format` lists only `auto`. Use `model(registry:)` to check a job.

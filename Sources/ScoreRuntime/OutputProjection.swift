@@ -1,4 +1,5 @@
 import ScoreCore
+import ScoreJobSpec
 
 /// Turns a scored batch into the output batch: passthrough columns, then prediction,
 /// confidence and (optionally) one probability column per class.
@@ -18,7 +19,7 @@ public struct OutputProjection: Sendable {
 
     /// Checks `output:` against the input schema and the model.
     public init(config: ConfigSection, inputSchema: Schema, task: ModelTask) throws {
-        let prediction = config.string("prediction") ?? "prediction"
+        let prediction = config[JobSections.OutputFields.prediction]
         var confidence: String?
         switch config["confidence"] {
         case .bool(false)?: confidence = nil

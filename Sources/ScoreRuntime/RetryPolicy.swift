@@ -1,12 +1,13 @@
 import Foundation
 import Logging
 import ScoreCore
+import ScoreJobSpec
 
 /// Retries transient failures (I/O) with exponential or constant backoff and optional jitter.
 /// Deterministic errors (a bad spec, a broken model, a malformed file) are never retried.
 public struct RetryPolicy: Sendable {
     /// How the wait grows between retries (`runtime.retry.backoff`).
-    public enum Backoff: String, Sendable { case exponential, constant }
+    public typealias Backoff = JobSections.Backoff
 
     /// Total tries, the first included (at least 1).
     public var attempts: Int
@@ -36,12 +37,12 @@ public struct RetryPolicy: Sendable {
         self.random = random
     }
 
-    /// The policy of `runtime.retry`.
+    /// The policy of `runtime.retry` (its declared defaults where a key is absent).
     public init(config: ConfigSection?) {
-        self.init(attempts: config?.int("attempts") ?? 3,
-                  backoff: Backoff(rawValue: config?.string("backoff") ?? "exponential") ?? .exponential,
-                  baseSeconds: config?.double("base_secs") ?? 0.5, maxSeconds: config?.double("max_secs") ?? 30,
-                  jitter: config?.bool("jitter") ?? true)
+        typealias F = JobSections.RetryFields
+        self.init(attempts: F.attempts.value(in: config), backoff: F.backoff.value(in: config),
+                  baseSeconds: F.baseSeconds.value(in: config), maxSeconds: F.maxSeconds.value(in: config),
+                  jitter: F.jitter.value(in: config))
     }
 
     /// The wait before retry number `retry` (1-based): base·2^(retry-1) capped at max, then

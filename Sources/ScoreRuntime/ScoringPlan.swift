@@ -64,7 +64,7 @@ public final class ScoringPlan {
     public static func build(spec written: JobSpec, registry: PluginRegistry, cores: CPUBudget = CPUBudget(),
                              wiring: JobEndpoints.Wiring = .asWritten) throws -> ScoringPlan {
         var context = PluginContext(jobFile: written.file, baseDirectory: written.baseDirectory,
-                                    seed: UInt64(written.runtime.int("seed") ?? 0))
+                                    seed: UInt64(written.runtime[JobSections.RuntimeFields.seed]))
         context.cores = cores
         var spec = written
         let endpoints = try JobEndpoints.resolve(&spec, context: context, wiring: wiring)
@@ -122,7 +122,7 @@ public final class ScoringPlan {
             retry: RetryPolicy(config: spec.runtime.section("retry")),
             batchRows: spec.runtime.int("batch_rows") ?? autoBatchRows(validators: validators, features: features),
             workers: spec.runtime.int("workers") ?? cores.cores, cores: cores,
-            checkpointSeconds: spec.runtime.double("checkpoint_secs") ?? 10)
+            checkpointSeconds: spec.runtime[JobSections.RuntimeFields.checkpointSeconds])
     }
 
     /// `batch_rows: auto`: adaptive (nil), unless a step sees whole batches (a columnar Lua hook):

@@ -7,6 +7,12 @@ extension CSVWriter {
         try make(section, context, schema)
     }
 
+    /// The fields with defaults, declared once for the checker, the docs and `make`.
+    enum Fields {
+        static let delimiter = FieldHandle<String>.string("delimiter", default: ",", doc: "The field separator: one byte.")
+        static let header = FieldHandle<Bool>.bool("header", default: true, doc: "Whether the first line names the columns.")
+    }
+
     /// The config the `csv` writer accepts; it drives spec checking and the docs.
     public static let spec = PluginSpec(
         kind: .writer, type: "csv",
@@ -14,8 +20,8 @@ extension CSVWriter {
         fields: [
             ConfigField("path", .path, required: true,
                         doc: "The output file; relative paths resolve against the job file's folder. Missing folders are created. `-` streams to stdout: not atomic (a failed job leaves the rows already written) and not resumable."),
-            ConfigField("delimiter", .string, default: .string(","), doc: "The field separator: one byte."),
-            ConfigField("header", .bool, default: .bool(true), doc: "Whether the first line names the columns."),
+            Fields.delimiter.declaration,
+            Fields.header.declaration,
         ],
         example: "{ type: csv, path: out/predictions.csv }")
 
@@ -23,7 +29,7 @@ extension CSVWriter {
         guard let path = section.string("path") else {
             throw JobSpecError(at: section.location, section.keyPath(of: "path"), "missing required key")
         }
-        let options = Options(delimiter: try CSVReader.delimiter(section), header: section.bool("header") ?? true)
+        let options = Options(delimiter: try CSVReader.delimiter(section), header: section[Fields.header])
         let target = StandardStreams.isStream(path) ? path : context.resolve(path)
         return try CSVWriter(path: target, schema: schema, options: options, keepExisting: context.resuming)
     }

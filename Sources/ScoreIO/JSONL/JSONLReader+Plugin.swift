@@ -7,6 +7,14 @@ extension JSONLReader {
         try make(section, context, requirements)
     }
 
+    /// The fields with defaults, declared once for the checker, the docs and `make`.
+    enum Fields {
+        static let inferRows = FieldHandle<Int>.int("infer_rows", default: 1000, minimum: 1,
+            doc: "How many objects name the columns and type the undeclared ones; a later value of another type rejects its row.")
+        static let maxRecordBytes = FieldHandle<Int>.int("max_record_bytes", default: 1_048_576, minimum: 1024,
+            doc: "The longest line accepted; a longer one stops the job.")
+    }
+
     /// The config the `jsonl` reader accepts; it drives spec checking and the docs.
     public static let spec = PluginSpec(
         kind: .reader, type: "jsonl",
@@ -16,17 +24,15 @@ extension JSONLReader {
                         doc: "The JSON Lines file; relative paths resolve against the job file's folder. `-` reads stdin (streamed; its size is unknown, so progress has no ETA)."),
             ConfigField("columns", .map(.columnType),
                         doc: "Column types, e.g. { id: int64, zip: string }; a declared column no sampled object has is still read (null where missing). Columns the model or a validator uses as numbers are float64 unless declared; other columns are float64 when the sample holds only numbers, bool when only booleans, else string (numbers and booleans kept as their JSON text)."),
-            ConfigField("infer_rows", .int, default: .int(1000), minimum: 1,
-                        doc: "How many objects name the columns and type the undeclared ones; a later value of another type rejects its row."),
-            ConfigField("max_record_bytes", .int, default: .int(1_048_576), minimum: 1024,
-                        doc: "The longest line accepted; a longer one stops the job."),
+            Fields.inferRows.declaration,
+            Fields.maxRecordBytes.declaration,
         ],
         example: "{ type: jsonl, path: data/customers.jsonl }")
 
     static func make(_ section: ConfigSection, _ context: PluginContext, _ requirements: ReaderRequirements) throws -> JSONLReader {
         var options = Options()
-        options.inferRows = max(1, section.int("infer_rows") ?? 1000)
-        options.maxRecordBytes = max(1024, section.int("max_record_bytes") ?? 1_048_576)
+        options.inferRows = section[Fields.inferRows]
+        options.maxRecordBytes = section[Fields.maxRecordBytes]
         options.columnsKeyPath = section.keyPath(of: "columns")
         options.columns = try ReaderConfig.declaredColumns(section)
         return try JSONLReader(input: TextInput(section, context: context), options: options, requirements: requirements)

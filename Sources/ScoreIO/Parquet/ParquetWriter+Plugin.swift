@@ -9,6 +9,27 @@ extension ParquetWriter {
         }
     }
 
+    /// A `compression` value.
+    enum Compression: String, CaseIterable, Sendable {
+        case snappy, zstd, gzip, none
+
+        var codec: ParquetCodec {
+            switch self {
+            case .snappy: .snappy
+            case .zstd: .zstd
+            case .gzip: .gzip
+            case .none: .uncompressed
+            }
+        }
+    }
+
+    /// The fields with defaults, declared once for the checker, the docs and `make`.
+    enum Fields {
+        static let compression = FieldHandle<Compression>.choice("compression", default: .snappy, doc: "The page codec.")
+        static let rowGroupRows = FieldHandle<Int>.int("row_group_rows", default: 131_072, minimum: 1, maximum: 1e9,
+            doc: "Rows per row group; the writer holds one row group in memory.")
+    }
+
     /// The config the `parquet` writer accepts; it drives spec checking and the docs.
     public static let spec = PluginSpec(
         kind: .writer, type: "parquet",
@@ -16,23 +37,10 @@ extension ParquetWriter {
         fields: [
             ConfigField("path", .path, required: true,
                         doc: "The output file; relative paths resolve against the job file's folder. Missing folders are created. `-` (stdout) is not supported."),
-            ConfigField("compression", .choice(["snappy", "zstd", "gzip", "none"]), default: .string("snappy"),
-                        doc: "The page codec."),
-            ConfigField("row_group_rows", .int, default: .int(131_072), minimum: 1, maximum: 1e9,
-                        doc: "Rows per row group; the writer holds one row group in memory."),
+            Fields.compression.declaration,
+            Fields.rowGroupRows.declaration,
         ],
         example: "{ type: parquet, path: out/predictions.parquet, compression: zstd }")
-
-    /// The codec a `compression` value names.
-    static func codec(_ name: String) -> ParquetCodec? {
-        switch name {
-        case "snappy": .snappy
-        case "zstd": .zstd
-        case "gzip": .gzip
-        case "none": .uncompressed
-        default: nil
-        }
-    }
 
     static func make(_ section: ConfigSection, _ context: PluginContext, _ schema: Schema,
                      createdBy: String) throws -> ParquetWriter {
@@ -43,12 +51,9 @@ extension ParquetWriter {
             throw JobSpecError(at: section.location(of: "path"), section.keyPath(of: "path"),
                                "the parquet writer cannot stream to stdout (a Parquet file ends with its footer); use a file path")
         }
-        let name = section.string("compression") ?? "snappy"
-        guard let codec = codec(name) else {
-            throw JobSpecError(at: section.location(of: "compression"), section.keyPath(of: "compression"),
-                               "unknown codec '\(name)' (snappy, zstd, gzip or none)")
-        }
-        let options = Options(codec: codec, rowGroupRows: section.int("row_group_rows") ?? 131_072, createdBy: createdBy, cores: context.cores)
+        // The checked spec holds one of the declared choices; an unchecked section falls back to the default.
+        let options = Options(codec: section[Fields.compression].codec, rowGroupRows: section[Fields.rowGroupRows],
+                              createdBy: createdBy, cores: context.cores)
         return try ParquetWriter(path: context.resolve(path), schema: schema, options: options)
     }
 }
