@@ -17,6 +17,9 @@ public enum LuaSteps {
             doc: "Keep NaN and ±infinity in float64 outputs; by default such a value rejects the row (`non_finite`).")
     }
 
+    /// A hook is a script or a plugin.
+    static let source = ConfigRule.exactlyOne(["script", "plugin"])
+
     static let commonFields: [ConfigField] = [
         ConfigField("script", .path, doc: "A Lua script, relative to the job file. Give `script` or `plugin`."),
         ConfigField("plugin", .string,
@@ -40,6 +43,7 @@ public enum LuaSteps {
                             doc: "A `script` step's output columns and types, e.g. { income_per_txn: float64 } (plugins declare theirs)."),
                 Fields.allowNonFinite.declaration,
             ],
+            rules: [source],
             example: "{ type: lua, plugin: ratio, params: { num: income, den: num_transactions, as: income_per_txn } }"),
         make: { config, context in try LuaFeatureStep(definition(config, context, kind: .features)) })
 
@@ -49,17 +53,15 @@ public enum LuaSteps {
             kind: .validator, type: "lua",
             summary: "Checks rows with a sandboxed Lua hook: validate(row, params) → true, or false and a reason",
             fields: commonFields,
+            rules: [source],
             example: "{ type: lua, script: rules.lua, inputs: { age: int64 } }"),
         make: { config, context in try LuaValidator(definition(config, context, kind: .validator)) })
 
     /// Resolves the script (or plugin), params, inputs and outputs of a `lua` step.
     static func definition(_ config: ConfigSection, _ context: PluginContext, kind: PluginKind) throws -> HookDefinition {
+        // The spec check enforces `source`; a section built without it is held to the same rule.
+        if let problem = source.violation(in: config) { throw JobSpecError(at: config.location, config.keyPath, problem) }
         let script = config.string("script"), plugin = config.string("plugin")
-        guard (script == nil) != (plugin == nil) else {
-            throw JobSpecError(at: config.location, config.keyPath,
-                               script == nil ? "give the hook as `script: file.lua` or `plugin: name`"
-                                   : "give either `script` or `plugin`, not both")
-        }
         var params = config.map("params") ?? []
         var inputs = (config.map("inputs") ?? []).compactMap { entry in
             entry.value.stringValue.flatMap(ColumnType.init(rawValue:)).map { (entry.key, $0) }

@@ -110,13 +110,17 @@ public struct PluginSpec: Sendable, Equatable {
     public var fields: [ConfigField]
     /// A YAML flow mapping that configures the plugin (tested to parse).
     public var example: String
+    /// Rules across the fields (`script` or `plugin`), checked with the spec.
+    public var rules: [ConfigRule]
 
     /// Creates a spec.
-    public init(kind: PluginKind, type: String, summary: String, fields: [ConfigField], example: String) {
+    public init(kind: PluginKind, type: String, summary: String, fields: [ConfigField], rules: [ConfigRule] = [],
+                example: String) {
         self.kind = kind
         self.type = type
         self.summary = summary
         self.fields = fields
+        self.rules = rules
         self.example = example
     }
 

@@ -109,7 +109,11 @@ extension SpecChecker {
             return empty
         }
         let typeEntry = ConfigSection.Entry(value: .string(type), location: typeNode.location, isSecret: typeNode.isSecret)
-        return section(node, fields: spec.fields, keyPath: keyPath, preset: [("type", typeEntry)], reservedKeys: ["type"])
+        let checked = section(node, fields: spec.fields, keyPath: keyPath, preset: [("type", typeEntry)], reservedKeys: ["type"])
+        for rule in spec.rules {
+            if let problem = rule.violation(in: checked) { report(node.location, keyPath, problem) }
+        }
+        return checked
     }
 }
 

@@ -32,3 +32,17 @@ struct FieldHandleTests {
         #expect(s[Self.rows] == 4000 && s[Self.codec] == .zstd && !s[Self.header] && s[Self.base] == 2)
     }
 }
+
+/// Rules across a section's fields, declared with them.
+struct ConfigRuleTests {
+    @Test func exactlyOneNamesWhatIsMissingOrExtra() {
+        let rule = ConfigRule.exactlyOne(["script", "plugin"])
+        #expect(rule.violation(present: ["script"]) == nil)
+        #expect(rule.violation(present: ["plugin", "params"]) == nil)
+        #expect(rule.violation(present: []) == "give one of `script` or `plugin`")
+        #expect(rule.violation(present: ["script", "plugin"]) == "give only one of `script` or `plugin`, not both")
+        let nulls = ConfigSection(keyPath: "features[0]", location: nil,
+                                  entries: [("script", .init(value: .null, location: nil)), ("plugin", .init(value: .string("ratio"), location: nil))])
+        #expect(rule.violation(in: nulls) == nil, "a null key counts as absent")
+    }
+}

@@ -126,8 +126,11 @@ import BatchScoreTestKit
         #expect { _ = try makePlan(dir) } throws: { "\($0)".contains("script not found") }
         try job(dir, hooks: "features: [{ type: lua, script: bad.lua }]")
         #expect { _ = try makePlan(dir) } throws: { "\($0)".contains("declares its output columns") }
+        // `script` or `plugin` is a declared rule: the spec check reports it where the step is.
         try job(dir, hooks: "features: [{ type: lua, script: bad.lua, plugin: ratio, outputs: { c: float64 } }]")
-        #expect { _ = try makePlan(dir) } throws: { "\($0)".contains("not both") }
+        #expect { _ = try makePlan(dir) } throws: { "\($0)".contains("job.yaml:") && "\($0)".contains("give only one of `script` or `plugin`, not both") }
+        try job(dir, hooks: "features: [{ type: lua, outputs: { c: float64 } }]")
+        #expect { _ = try makePlan(dir) } throws: { "\($0)".contains("features[0]") && "\($0)".contains("give one of `script` or `plugin`") }
     }
 
     @Test func hookOutputsMustCoverTheModelsFeatures() throws {
