@@ -3,6 +3,24 @@ import ScoreCore
 /// The job-level sections' field declarations. Like a plugin's fields, each is declared once and
 /// drives checking, defaults and the generated docs.
 public enum JobSections {
+    /// The job format version this code reads.
+    public static let version = 1
+
+    /// A job's top-level keys, in the order the canonical text lists them: the checker refuses
+    /// any other key and checks `version` and `name` with these declarations.
+    public static let topLevel: [ConfigField] = [
+        ConfigField("version", .int, required: true, minimum: Double(version), maximum: Double(version),
+                    doc: "The job format's version: \(version)."),
+        ConfigField("name", .nullable(.string), doc: "The job's name in logs, summaries and the manifest; the file's path when absent."),
+        ConfigField("reader", .any, required: true, doc: "Where rows come from: a reader (`type:` and its keys)."),
+        ConfigField("validate", .any, doc: "Validators, in order (each with `type:`)."),
+        ConfigField("features", .any, doc: "Feature steps, in order (each with `type:`)."),
+        ConfigField("model", .any, required: true, doc: "The model file and its format."),
+        ConfigField("output", .any, doc: "Which columns the output has."),
+        ConfigField("writer", .any, required: true, doc: "Where predictions go: a writer (`type:` and its keys)."),
+        ConfigField("quarantine", .any, doc: "Where rejected rows go."),
+        ConfigField("runtime", .any, doc: "Batch size, workers, checkpoints, retries, the error budget, the seed."),
+    ]
     /// `output:` — which columns the output has and what the model's columns are called.
     public static let output: [ConfigField] = [
         ConfigField("passthrough", .nullable(.list(.string)),

@@ -1,12 +1,11 @@
 import ScoreCore
 
 extension SpecChecker {
-    /// The top-level keys of a job, in the order the canonical text lists them.
-    static let topLevelKeys = ["version", "name", "reader", "validate", "features", "model", "output",
-                               "writer", "quarantine", "runtime"]
+    /// The top-level keys of a job (declared in `JobSections.topLevel`).
+    static let topLevelKeys = JobSections.topLevel.map(\.name)
 
     /// The job version this code reads.
-    static let supportedVersion = 1
+    static let supportedVersion = JobSections.version
 
     /// Checks a whole document. Always returns a spec (with placeholders where parts were wrong);
     /// it is only valid when `errors` is empty.
@@ -33,6 +32,7 @@ extension SpecChecker {
         let at = root.location
 
         if let node = byKey["version"]?.value {
+            // Bounds are left to the message below, which says which version this build reads.
             let versionField = ConfigField("version", .int, required: true, doc: "")
             if case .int(let v)? = value(node, .int, bounds: versionField, keyPath: "version") {
                 if v != Self.supportedVersion {
