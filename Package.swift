@@ -6,7 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "batchscore", targets: ["batchscore"]),
-        .library(name: "ScoreRuntime", targets: ["ScoreRuntime", "ScoreBuiltins"]),
+        // The engine as a library (ScoringJob), with what its API names: specs, the CPU budget, built-ins.
+        .library(name: "ScoreRuntime", targets: ["ScoreRuntime", "ScoreBuiltins", "ScoreJobSpec", "ScoreCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

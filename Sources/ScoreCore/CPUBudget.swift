@@ -4,8 +4,9 @@ import Synchronization
 /// The cores that the jobs running in one process share. A job reserves its workers from it when it
 /// starts and gives them back when it ends; a parallel loop beneath the workers (a tree ensemble
 /// over a large batch, Parquet columns decoded or encoded side by side) borrows only what is free at
-/// that moment and never waits for more. So four jobs on two cores run four workers, not eight plus
-/// nested threads, and a lone one-worker job still uses the second core in its loops.
+/// that moment and never waits for more. So jobs on C cores run at most C + (jobs − 1) workers (each
+/// started job gets at least one), not every job's ask plus nested threads, and a lone one-worker job
+/// still uses the second core in its loops.
 ///
 /// One budget per process is the intent: a server makes one and hands it to every job; a program
 /// running a single job can let `JobOptions` make its own. There is deliberately no shared global.

@@ -80,7 +80,7 @@ public enum JobSections {
         ConfigField("batch_rows", .either(.choice(["auto"]), .int), default: .string("auto"), minimum: 1, maximum: 1_000_000,
                     doc: "Rows per batch, or `auto`: sized from the measured time and memory per row (a batch is about 5 ms of work, in-flight batches stay under 32 MiB together; a fixed 8192 when a columnar Lua hook sees whole batches). Output bytes never depend on it."),
         ConfigField("workers", .either(.choice(["auto"]), .int), default: .string("auto"), minimum: 1, maximum: 256,
-                    doc: "Threads that parse, score and format batches (`auto`: one per core). The writer appends their batches in input order, so output bytes never depend on it."),
+                    doc: "Threads that parse, score and format batches (`auto`: one per core). The writer appends their batches in input order, so output bytes never depend on it. `batchscore run` starts the number given; a program running several jobs on one shared CPU budget grants what is free (at least one)."),
         RuntimeFields.checkpointSeconds.declaration,
         ConfigField("retry", .section(retry), doc: "Retries of transient failures."),
         ConfigField("max_rejected", .nullable(.countOrPercent), default: .null,

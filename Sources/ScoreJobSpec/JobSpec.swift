@@ -59,3 +59,15 @@ extension JobSpec: CustomStringConvertible, CustomDebugStringConvertible {
     /// The same as `description`, so `debugPrint` and string interpolation in tests never show a secret.
     public var debugDescription: String { description }
 }
+
+extension JobSpec {
+    /// This job with `section`'s `path` set to `value` (kept at the old key's place in the file, for
+    /// messages), its canonical text re-rendered so hashes and checkpoints see the job as run.
+    public func settingPath(_ section: WritableKeyPath<JobSpec, ConfigSection>, to value: String) -> JobSpec {
+        var spec = self
+        let location = spec[keyPath: section].location(of: "path")
+        spec[keyPath: section].set("path", .init(value: .string(value), location: location))
+        spec.canonicalText = CanonicalText.render(spec)
+        return spec
+    }
+}

@@ -4,6 +4,11 @@ extension SpecChecker {
     /// The top-level keys of a job (declared in `JobSections.topLevel`).
     static let topLevelKeys = JobSections.topLevel.map(\.name)
 
+    /// The declaration of top-level key `name`.
+    static func declared(_ name: String) -> ConfigField {
+        JobSections.topLevel.first { $0.name == name }!
+    }
+
     /// The job version this code reads.
     static let supportedVersion = JobSections.version
 
@@ -32,9 +37,12 @@ extension SpecChecker {
         let at = root.location
 
         if let node = byKey["version"]?.value {
-            // Bounds are left to the message below, which says which version this build reads.
-            let versionField = ConfigField("version", .int, required: true, doc: "")
-            if case .int(let v)? = value(node, .int, bounds: versionField, keyPath: "version") {
+            // Its type comes from the declaration; its bounds are left to the message below, which
+            // says which version this build reads.
+            var versionField = Self.declared("version")
+            versionField.minimum = nil
+            versionField.maximum = nil
+            if case .int(let v)? = value(node, versionField.type, bounds: versionField, keyPath: "version") {
                 if v != Self.supportedVersion {
                     report(node.location, "version", "unsupported version \(node.isSecret ? "<redacted>" : String(v))",
                            hint: "this batchscore reads version \(Self.supportedVersion)")
@@ -45,7 +53,8 @@ extension SpecChecker {
             report(at, "", "missing required key 'version'", hint: "add 'version: \(Self.supportedVersion)'")
         }
         if let node = byKey["name"]?.value {
-            spec.name = value(node, .nullable(.string), bounds: ConfigField("name", .string, doc: ""), keyPath: "name")?.stringValue
+            let nameField = Self.declared("name")
+            spec.name = value(node, nameField.type, bounds: nameField, keyPath: "name")?.stringValue
             spec.nameIsSecret = node.isSecret
         }
         spec.reader = required(byKey["reader"], "reader", at: at) { $0.plugin($1, .reader, keyPath: "reader") }

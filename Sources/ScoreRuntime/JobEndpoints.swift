@@ -47,12 +47,9 @@ public struct JobEndpoints: Sendable, Equatable {
         let quarantine = quarantinePath(spec: spec, context: context)
         if wiring == .standardStreams {
             if spec.quarantine.string("path") == nil {
-                spec.quarantine.set("path", .init(value: .string(quarantine), location: spec.writer.location(of: "path")))
+                spec = spec.settingPath(\.quarantine, to: defaultQuarantinePath(writerPath: spec.writer.string("path")))
             }
-            for keyPath in [\JobSpec.reader, \JobSpec.writer] {
-                let section = spec[keyPath: keyPath]
-                spec[keyPath: keyPath].set("path", .init(value: .string(StandardStreams.path), location: section.location(of: "path")))
-            }
+            spec = spec.settingPath(\.reader, to: StandardStreams.path).settingPath(\.writer, to: StandardStreams.path)
         }
         try checkOutputPaths(spec: spec, context: context, quarantinePath: quarantine)
         let end = { (written: String?) -> End in

@@ -3,6 +3,7 @@ import Logging
 import ScoreCore
 import ScoreIO
 import ScoreModels
+import Synchronization
 
 /// Runs a job on the parallel engine: a reader thread cuts the input into units, `workers`
 /// threads parse, validate, score and format them, and this thread appends the results in input
@@ -109,8 +110,8 @@ private struct Run {
         defer { withExtendedLifetime(locks) {} }
 
         do {
-            try stream()
-            if let reason = runner.stop.reason {
+            // A stop that came after the reader reached the end changes nothing: the job commits.
+            if try stream(), let reason = runner.stop.reason {
                 let resumable = try checkpointIfPossible(phase: .running)
                 let stopped = JobStopped(reason: reason, rowsRead: counts.read, resumable: resumable)
                 logger.warning("job stopped", metadata: ["reason": "\(reason)", "rows.read": "\(counts.read)", "resumable": "\(resumable)"])
@@ -243,9 +244,10 @@ private struct Run {
 
     // MARK: - Streaming
 
-    /// Streams the input through the workers until its end, a stop request or an error.
-    mutating func stream() throws {
-        guard let writer, let quarantine else { return }
+    /// Streams the input through the workers until its end, a stop request or an error; true
+    /// when a stop request kept the reader from the end.
+    mutating func stream() throws -> Bool {
+        guard let writer, let quarantine else { return false }
         // The workers' cores come from the process's budget, shared with the other running jobs:
         // what is free, at least one. Loops beneath them (trees, Parquet columns) borrow the rest.
         let workers = plan.cores.reserve(upTo: plan.workers)
@@ -261,9 +263,14 @@ private struct Run {
         let threads = ThreadGroup()
         let reader = HandOver(value: plan.reader)
         let retry = self.retry, logger = self.logger, stop = runner.stop, faults = self.faults
+        let stoppedEarly = Atomic<Bool>(false)
         threads.spawn(name: "batchscore-reader") {
             var units = 0
-            while pipeline.waitForRoom() && stop.reason == nil {
+            while pipeline.waitForRoom() {
+                if stop.reason != nil {
+                    stoppedEarly.store(true, ordering: .releasing)
+                    break
+                }
                 do {
                     guard let unit = try retry.run("read", logger: logger, { try reader.value.nextUnit(maxRows: sizer.rows) }) else { break }
                     faults.point("read", index: units)
@@ -314,6 +321,7 @@ private struct Run {
             }
             seq += 1
         }
+        return stoppedEarly.load(ordering: .acquiring)
     }
 
     // MARK: - Commit

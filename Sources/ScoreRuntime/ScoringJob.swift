@@ -10,10 +10,11 @@ import ScoreBuiltins
 ///                              options: options)
 ///     let summary = try await job.run()   // job.progress from any thread; job.cancel() to stop it
 ///
-/// Everything the job needs (logger, cores, stop token, fault points) comes from its `JobOptions`,
-/// so any number of jobs run side by side in one process; give them the same `CPUBudget`.
-/// Building the job builds its plan: the model is loaded and the input opened, so a bad spec, model
-/// or input fails here, before `run`.
+/// Everything the job needs (logger, cores, clock, stop token, fault points) comes from its
+/// `JobOptions`, so any number of jobs run side by side in one process; give them the same `CPUBudget`.
+/// Building the job builds its plan: the model is loaded and the input opened (its header read), so
+/// a bad spec, model or input fails here, before `run`. That is blocking I/O: from async code use
+/// `ScoringJob.make(spec:options:)`, which builds on a thread of its own.
 public final class ScoringJob: Sendable {
     /// The job's `name`, or its file when the spec has none.
     public let name: String
@@ -27,13 +28,34 @@ public final class ScoringJob: Sendable {
     public init(spec: JobSpec, options: JobOptions = JobOptions()) throws {
         let plan = try ScoringPlan.build(spec: spec, registry: options.registry, cores: options.cores ?? CPUBudget())
         name = spec.name ?? spec.file
-        stop = options.stop ?? StopToken()
+        // A token of its own, so `cancel()` stops this job only, also when the caller passed one
+        // token (a shutdown switch, say) to several jobs: that one still stops them all.
+        if let outer = options.stop {
+            stop = StopToken(external: { outer.reason })
+        } else {
+            stop = StopToken()
+        }
         var options = options
         options.stop = stop
         self.options = options
         self.plan = Mutex(HandOver(value: plan))
         latest = Mutex(JobProgress(phase: .starting))
     }
+
+    /// Builds the job (its plan: model loaded, input opened) on a thread of its own, so the caller's
+    /// task never blocks on that I/O (an input on stdin waits for its first bytes).
+    public static func make(spec: JobSpec, options: JobOptions = JobOptions()) async throws -> ScoringJob {
+        let box = HandOver(value: spec)
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ScoringJob, any Error>) in
+            let thread = Thread { continuation.resume(with: Result { try ScoringJob(spec: box.value, options: options) }) }
+            thread.name = "batchscore-plan"
+            thread.stackSize = ScoringJob.threadStack
+            thread.start()
+        }
+    }
+
+    /// The stack of a job's own threads, as the engine's (`ThreadGroup`).
+    static let threadStack = 8 << 20
 
     /// The latest progress: phase, rows read / written / quarantined, rows/s, ETA.
     public var progress: JobProgress { latest.withLock { $0 } }
@@ -67,6 +89,7 @@ public final class ScoringJob: Sendable {
                     continuation.resume(with: Result { try runner.value.run() })
                 }
                 thread.name = "batchscore-job"
+                thread.stackSize = ScoringJob.threadStack
                 thread.start()
             }
         } onCancel: { [stop] in

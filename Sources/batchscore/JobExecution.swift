@@ -18,7 +18,7 @@ enum JobExecution {
         let logger = options.makeLogger(redact: redact)
         ProcessSettings.apply()
         let plan: ScoringPlan
-        do { plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry, cores: CPUBudget(), wiring: wiring) } catch {
+        do { plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry, cores: cores(for: spec), wiring: wiring) } catch {
             throw fail(with: error, redact: redact)
         }
 
@@ -64,5 +64,12 @@ enum JobExecution {
             }
         }
         if let failure { throw fail(with: failure, redact: redact) }
+    }
+
+    /// The CPU budget of this process, which runs one job: the machine's cores, or as many as the
+    /// job's explicit `runtime.workers` when that is more (the user asked for those threads; a
+    /// process sharing its cores between jobs grants what is free instead).
+    static func cores(for spec: JobSpec) -> CPUBudget {
+        CPUBudget(cores: max(ProcessInfo.processInfo.activeProcessorCount, spec.runtime.int("workers") ?? 0))
     }
 }

@@ -259,6 +259,29 @@ import BatchScoreTestKit
     }
 }
 
+extension ConcurrentJobsTests {
+    /// `cancel()` stops its own job only, even when the caller handed several jobs one token; that
+    /// token, cancelled, stops all of them. A job cancelled before it starts stops at row 0.
+    @Test func aCancelStopsOnlyItsJobEvenWithASharedToken() async throws {
+        let (_, parquetInput) = try Self.reference()
+        let dir = try TempDir()
+        try Self.makeJobs(dir, parquetInput: parquetInput)
+        let shared = StopToken()
+        var options = JobOptions()
+        options.stop = shared
+        let first = try await ScoringJob.make(spec: try Self.load(dir, Self.jobs[1]), options: options)
+        let second = try await ScoringJob.make(spec: try Self.load(dir, Self.jobs[3]), options: options)
+        first.cancel()
+        await #expect { _ = try await first.run() } throws: { ($0 as? JobFailure)?.summary.status == .cancelled }
+        #expect(first.progress.rowsRead == 0)
+        #expect(try await second.run().status == .succeeded, "the other job kept running")
+
+        let third = try await ScoringJob.make(spec: try Self.load(dir, Self.jobs[0]), options: options)
+        shared.cancel()
+        await #expect { _ = try await third.run() } throws: { ($0 as? JobFailure)?.summary.status == .cancelled }
+    }
+}
+
 extension Result where Failure == any Error {
     /// The result of an async throwing call.
     init(_ body: () async throws -> Success) async {

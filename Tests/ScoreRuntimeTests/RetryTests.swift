@@ -107,7 +107,6 @@ struct JobClockTests {
         private var time = 0.0
         private var waits: [Double] = []
         func monotonicSeconds() -> Double { lock.withLock { time } }
-        func now() -> Date { Date(timeIntervalSince1970: lock.withLock { time }) }
         func sleep(seconds: Double) { lock.withLock { waits.append(seconds); time += seconds } }
         var slept: [Double] { lock.withLock { waits } }
     }

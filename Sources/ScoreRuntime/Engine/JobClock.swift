@@ -1,13 +1,11 @@
 import Foundation
 
-/// The time one job sees: intervals (checkpoint cadence, rows/s, each batch's work for the batch
-/// sizer), the wall clock (the summary's duration), and waits (retry backoff). Per job, in
-/// `JobOptions`, so a test or a server can drive time for one job without touching the others.
+/// The time one job sees: intervals (checkpoint cadence, rows/s and the summary's duration, each
+/// batch's work for the batch sizer) and waits (retry backoff). Per job, in `JobOptions`, so a test
+/// or a server can drive time for one job without touching the others.
 public protocol JobClock: Sendable {
     /// Seconds on a monotonic clock, from an arbitrary origin.
     func monotonicSeconds() -> Double
-    /// The wall clock.
-    func now() -> Date
     /// Blocks the calling thread for `seconds`.
     func sleep(seconds: Double)
 }
@@ -20,8 +18,6 @@ public struct SystemClock: JobClock {
         let d = ContinuousClock.now - Self.origin
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
-
-    public func now() -> Date { Date() }
 
     public func sleep(seconds: Double) { Thread.sleep(forTimeInterval: seconds) }
 
