@@ -19,7 +19,7 @@ struct ReaderWriterRoundTripTests {
         (nil, nil, nil, nil),                                  // every column null
         (-9_223_372_036_854_775_808, -0.0, "", false),         // Int64.min, negative zero, the empty string
         (9_223_372_036_854_775_807, 1e300, "é漢字🙂", true),     // Int64.max, a huge double, multi-byte UTF-8
-        (0, 5e-324, "a,b \"quoted\"\nsecond line", nil),      // the smallest subnormal; CSV's special characters
+        (0, Double.leastNonzeroMagnitude, "a,b \"quoted\"\nsecond line", nil),      // the smallest subnormal; CSV's special characters
         (42, 0.1 + 0.2, " spaced ", false),                    // a shortest-repr test; spaces kept
         (-1, -123456.789, "{\"json\": [1, 2]}", true),       // JSON's special characters inside a string
         (7, nil, "\\backslash\t tab", nil),

@@ -8,14 +8,14 @@ extension CSVReader {
     }
 
     /// The fields with defaults, declared once for the checker, the docs and `make`.
-    enum Fields {
-        static let delimiter = FieldHandle<String>.string("delimiter", default: ",",
+    public enum Fields {
+        public static let delimiter = FieldHandle<String>.string("delimiter", default: ",",
             doc: "The field separator: one byte, e.g. \",\", \";\" or \"\\t\".")
-        static let header = FieldHandle<Bool>.bool("header", default: true,
+        public static let header = FieldHandle<Bool>.bool("header", default: true,
             doc: "Whether the first record names the columns; otherwise they are column_1, column_2, ...")
-        static let inferRows = FieldHandle<Int>.int("infer_rows", default: 0, minimum: 0,
+        public static let inferRows = FieldHandle<Int>.int("infer_rows", default: 0, minimum: 0,
             doc: "0 keeps undeclared, unused columns as text. N > 0 infers int64 / float64 / bool for them from the first N records (a later cell that does not fit rejects its row).")
-        static let maxRecordBytes = FieldHandle<Int>.int("max_record_bytes", default: 1_048_576, minimum: 1024,
+        public static let maxRecordBytes = FieldHandle<Int>.int("max_record_bytes", default: 1_048_576, minimum: 1024,
             doc: "The longest record accepted; a longer one (often an unclosed quote) stops the job.")
     }
 

@@ -36,9 +36,10 @@ public final class CSVReader: TextUnitReader {
         public var columnsKeyPath: String
 
         /// Creates options; a negative `inferRows` counts as 0 and `maxRecordBytes` as at least 1.
-        public init(delimiter: UInt8 = UInt8(ascii: ","), header: Bool = true,
-                    columns: [(name: String, type: ColumnType)] = [], inferRows: Int = 0,
-                    maxRecordBytes: Int = 1 << 20, columnsLocation: SourceLocation? = nil,
+        /// The defaults are the plugin's declared ones (`CSVReader.Fields`).
+        public init(delimiter: UInt8 = UInt8(ascii: ","), header: Bool = Fields.header.value(in: nil),
+                    columns: [(name: String, type: ColumnType)] = [], inferRows: Int = Fields.inferRows.value(in: nil),
+                    maxRecordBytes: Int = Fields.maxRecordBytes.value(in: nil), columnsLocation: SourceLocation? = nil,
                     columnsKeyPath: String = "columns") {
             self.delimiter = delimiter
             self.header = header

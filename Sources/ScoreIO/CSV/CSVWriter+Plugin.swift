@@ -8,9 +8,9 @@ extension CSVWriter {
     }
 
     /// The fields with defaults, declared once for the checker, the docs and `make`.
-    enum Fields {
-        static let delimiter = FieldHandle<String>.string("delimiter", default: ",", doc: "The field separator: one byte.")
-        static let header = FieldHandle<Bool>.bool("header", default: true, doc: "Whether the first line names the columns.")
+    public enum Fields {
+        public static let delimiter = FieldHandle<String>.string("delimiter", default: ",", doc: "The field separator: one byte.")
+        public static let header = FieldHandle<Bool>.bool("header", default: true, doc: "Whether the first line names the columns.")
     }
 
     /// The config the `csv` writer accepts; it drives spec checking and the docs.

@@ -12,7 +12,7 @@ public final class CSVWriter: BatchWriter {
         public var header: Bool
 
         /// Creates options; the defaults write a comma-separated file with a header.
-        public init(delimiter: UInt8 = UInt8(ascii: ","), header: Bool = true) {
+        public init(delimiter: UInt8 = UInt8(ascii: ","), header: Bool = Fields.header.value(in: nil)) {
             self.delimiter = delimiter
             self.header = header
         }

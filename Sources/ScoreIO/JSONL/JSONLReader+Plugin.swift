@@ -8,10 +8,10 @@ extension JSONLReader {
     }
 
     /// The fields with defaults, declared once for the checker, the docs and `make`.
-    enum Fields {
-        static let inferRows = FieldHandle<Int>.int("infer_rows", default: 1000, minimum: 1,
+    public enum Fields {
+        public static let inferRows = FieldHandle<Int>.int("infer_rows", default: 1000, minimum: 1,
             doc: "How many objects name the columns and type the undeclared ones; a later value of another type rejects its row.")
-        static let maxRecordBytes = FieldHandle<Int>.int("max_record_bytes", default: 1_048_576, minimum: 1024,
+        public static let maxRecordBytes = FieldHandle<Int>.int("max_record_bytes", default: 1_048_576, minimum: 1024,
             doc: "The longest line accepted; a longer one stops the job.")
     }
 

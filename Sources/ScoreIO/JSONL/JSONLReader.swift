@@ -32,8 +32,9 @@ public final class JSONLReader: TextUnitReader {
         public var columnsKeyPath: String
 
         /// Creates options; `inferRows` and `maxRecordBytes` count as at least 1.
-        public init(columns: [(name: String, type: ColumnType)] = [], inferRows: Int = 1000,
-                    maxRecordBytes: Int = 1 << 20, columnsKeyPath: String = "columns") {
+        /// The defaults are the plugin's declared ones (`JSONLReader.Fields`).
+        public init(columns: [(name: String, type: ColumnType)] = [], inferRows: Int = Fields.inferRows.value(in: nil),
+                    maxRecordBytes: Int = Fields.maxRecordBytes.value(in: nil), columnsKeyPath: String = "columns") {
             self.columns = columns
             self.inferRows = max(1, inferRows)
             self.maxRecordBytes = max(1, maxRecordBytes)

@@ -10,10 +10,10 @@ extension ParquetWriter {
     }
 
     /// A `compression` value.
-    enum Compression: String, CaseIterable, Sendable {
+    public enum Compression: String, CaseIterable, Sendable {
         case snappy, zstd, gzip, none
 
-        var codec: ParquetCodec {
+        public var codec: ParquetCodec {
             switch self {
             case .snappy: .snappy
             case .zstd: .zstd
@@ -24,9 +24,9 @@ extension ParquetWriter {
     }
 
     /// The fields with defaults, declared once for the checker, the docs and `make`.
-    enum Fields {
-        static let compression = FieldHandle<Compression>.choice("compression", default: .snappy, doc: "The page codec.")
-        static let rowGroupRows = FieldHandle<Int>.int("row_group_rows", default: 131_072, minimum: 1, maximum: 1e9,
+    public enum Fields {
+        public static let compression = FieldHandle<Compression>.choice("compression", default: .snappy, doc: "The page codec.")
+        public static let rowGroupRows = FieldHandle<Int>.int("row_group_rows", default: 131_072, minimum: 1, maximum: 1e9,
             doc: "Rows per row group; the writer holds one row group in memory.")
     }
 

@@ -31,7 +31,8 @@ public final class ParquetWriter: BatchWriter {
         public var cores: CPUBudget?
 
         /// Options with the defaults of the `parquet` writer plugin.
-        public init(codec: ParquetCodec = .snappy, rowGroupRows: Int = 131_072, pageRows: Int = 32_768,
+        public init(codec: ParquetCodec = Fields.compression.value(in: nil).codec,
+                    rowGroupRows: Int = Fields.rowGroupRows.value(in: nil), pageRows: Int = 32_768,
                     maxDictionaryEntries: Int = 65_536, maxDictionaryBytes: Int = 1 << 20,
                     createdBy: String = "batchscore", cores: CPUBudget? = nil) {
             self.cores = cores
