@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 import BatchScoreTestKit
+import Logging
+import ScoreBuiltins
+import ScoreCore
+import ScoreJobSpec
+@testable import ScoreRuntime
 
 /// The `batchscore` executable end to end: exit codes, the summary, `validate` and `plugins`.
 @Suite struct CLITests {
@@ -145,5 +150,46 @@ import BatchScoreTestKit
         let quarantined = parseCSV(try dir.read("out/rejected.csv")).count - 1
         #expect(read == written + quarantined)
         #expect(quarantined > 0)
+    }
+}
+
+/// `runtime.workers: N` in the CLI starts N workers (its one job's budget grows to what it asks);
+/// a shared budget with fewer free cores grants fewer and says so.
+struct ExplicitWorkersTests {
+    /// Keeps the messages logged.
+    final class Capture: LogHandler, @unchecked Sendable {
+        // Safe: the lock guards `messages`.
+        private let lock = NSLock()
+        private var messages: [String] = []
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) { lock.withLock { messages.append("\(event.message)") } }
+        var logged: [String] { lock.withLock { messages } }
+    }
+
+    static let capped = "fewer workers than asked"
+
+    @Test func theCLIStartsTheWorkersAJobAsksFor() throws {
+        let dir = try TempDir()
+        try CLITests().smallJob(dir, extra: "runtime: { workers: 8 }")
+        let r = try CLITests().run(["run", dir.path + "/job.yaml", "--progress", "none", "--log-level", "info"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stderr.contains(Self.capped), "\(r.stderr)")
+    }
+
+    @Test func aSharedBudgetGrantsWhatIsFreeAndSaysSo() throws {
+        let dir = try TempDir()
+        try CLITests().smallJob(dir, extra: "runtime: { workers: 8 }")
+        let spec = try JobSpecLoader.load(path: dir.path + "/job.yaml", registry: BuiltinPlugins.registry, environment: [:])
+        let plan = try ScoringPlan.build(spec: spec, registry: BuiltinPlugins.registry, cores: CPUBudget(cores: 2))
+        let capture = Capture()
+        var options = JobOptions()
+        options.logger = Logger(label: "test") { _ in capture }
+        _ = try JobRunner(plan: plan, options: options).run()
+        #expect(capture.logged.contains { $0.contains(Self.capped) }, "\(capture.logged)")
     }
 }
