@@ -54,14 +54,14 @@ public enum ModelVerifier {
     public static func verify(model: any ScoringModel, dataPath: String, expectedPath: String,
                               tolerance: Double) throws -> Report {
         guard tolerance.isFinite, tolerance >= 0 else {
-            throw InputError(file: expectedPath, "the tolerance must be a finite number ≥ 0, got \(tolerance)")
+            throw InputError(.malformed, file: expectedPath, "the tolerance must be a finite number ≥ 0, got \(tolerance)")
         }
         let numeric = Set(model.inputs.filter { $0.type.isNumeric }.map(\.name))
         let pinned = Dictionary(model.inputs.filter { !$0.type.isNumeric }.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
         let data = try CSVReader(path: dataPath, requirements: ReaderRequirements(numericColumns: numeric, columnTypes: pinned))
         let expected = try CSVReader(path: expectedPath)
         guard expected.schema.index(of: "prediction") != nil else {
-            throw InputError(file: expectedPath, line: 1, "the reference file needs a 'prediction' column")
+            throw InputError(.malformed, file: expectedPath, line: 1, "the reference file needs a 'prediction' column")
         }
         let probabilityColumns: [(index: Int, column: String)]
         if case .classification(let classes) = model.task {
@@ -76,11 +76,11 @@ public enum ModelVerifier {
                             worst: [], unscored: [], tolerance: tolerance)
         while let batch = try data.next(maxRows: 8192) {
             guard let reference = try expected.next(maxRows: batch.rowsRead) else {
-                throw InputError(file: expectedPath, "has fewer rows than \(dataPath)")
+                throw InputError(.inconsistent, file: expectedPath, "has fewer rows than \(dataPath)")
             }
             guard reference.rowsRead == batch.rowsRead, batch.rejections.isEmpty, reference.rejections.isEmpty else {
                 let first = batch.rejections.first ?? reference.rejections.first
-                throw InputError(file: first == nil ? expectedPath : dataPath, line: first?.line,
+                throw InputError(first == nil ? .inconsistent : .malformed, file: first == nil ? expectedPath : dataPath, line: first?.line,
                                  first?.reason ?? "rows do not line up with \(dataPath)")
             }
             var verdicts = RowVerdicts(rowCount: batch.batch.rowCount)
@@ -121,7 +121,7 @@ public enum ModelVerifier {
             report.worst.sort { $0.difference > $1.difference }
             report.worst = Array(report.worst.prefix(20))
         }
-        if try expected.next(maxRows: 1) != nil { throw InputError(file: expectedPath, "has more rows than \(dataPath)") }
+        if try expected.next(maxRows: 1) != nil { throw InputError(.inconsistent, file: expectedPath, "has more rows than \(dataPath)") }
         return report
     }
 }

@@ -84,15 +84,28 @@ public struct FeatureMatrix: Sendable {
 }
 
 /// Why a batch cannot become a `FeatureMatrix`. These are plan errors (caught by `validate`), not row verdicts.
-public enum FeatureMatrixError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The input has no column of this name.
-    case missingColumn(String)
-    /// The column has this non-numeric type.
-    case notNumeric(String, ColumnType)
+public struct FeatureMatrixError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Reason: Equatable, Sendable {
+        case missingColumn(String)
+        case notNumeric(String, ColumnType)
+    }
+    private let reason: Reason
+
+    /// The input has no column called `name`.
+    public static func missingColumn(_ name: String) -> FeatureMatrixError { .init(reason: .missingColumn(name)) }
+    /// The column called `name` has the non-numeric `type`.
+    public static func notNumeric(_ name: String, _ type: ColumnType) -> FeatureMatrixError { .init(reason: .notNumeric(name, type)) }
+
+    /// The column the problem is about.
+    public var column: String {
+        switch reason {
+        case .missingColumn(let name), .notNumeric(let name, _): name
+        }
+    }
 
     /// A sentence for the user naming the column.
     public var description: String {
-        switch self {
+        switch reason {
         case .missingColumn(let name): "the model needs column '\(name)', which the input does not have"
         case .notNumeric(let name, let type): "the model needs column '\(name)' as a number, but it is \(type)"
         }

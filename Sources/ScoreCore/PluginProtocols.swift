@@ -252,7 +252,7 @@ extension BatchWriter {
 
     public func write(encoded: EncodedBatch) throws {
         guard let batch = encoded.batch else {
-            throw OutputError(file: "output", "internal error: this writer formats its own batches")
+            throw OutputError(.misuse, file: "output", "internal error: this writer formats its own batches")
         }
         try write(batch)
     }
@@ -260,6 +260,6 @@ extension BatchWriter {
     public func checkpoint() throws -> WriterCheckpoint? { nil }
 
     public func resume(from checkpoint: WriterCheckpoint) throws {
-        throw OutputError(file: "output", "this writer cannot resume a run")
+        throw OutputError(.notResumable, file: "output", "this writer cannot resume a run")
     }
 }

@@ -6,7 +6,7 @@ extension Batch {
     func columns(for schema: Schema, writing file: String) throws -> [Column] {
         try zip(schema.fields, columns(named: schema.names)).map { field, column in
             guard let column else {
-                throw OutputError(file: file, "the batch has no column '\(field.name)'")
+                throw OutputError(.mismatch, file: file, "the batch has no column '\(field.name)'")
             }
             return column
         }

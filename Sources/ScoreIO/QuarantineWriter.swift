@@ -28,7 +28,7 @@ public final class QuarantineWriter {
     public init(path: String, source: String, keepExisting: Bool = false,
                 scrub: @escaping @Sendable (String) -> String = { $0 }) throws {
         if StandardStreams.isStream(path) {
-            throw OutputError(file: path, "the quarantine cannot be stdout ('-'); give it a file path")
+            throw OutputError(.unsupported, file: path, "the quarantine cannot be stdout ('-'); give it a file path")
         }
         self.source = scrub(source)
         self.scrub = scrub

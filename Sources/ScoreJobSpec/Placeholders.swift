@@ -7,10 +7,10 @@ public enum Placeholders {
         var names: [String] = []
         var rest = Substring(template)
         while let open = rest.firstIndex(where: { $0 == "{" || $0 == "}" }) {
-            guard rest[open] == "{" else { return .failure(PlaceholderError("'}' without '{'")) }
-            guard let close = rest[open...].firstIndex(of: "}") else { return .failure(PlaceholderError("'{' without '}'")) }
+            guard rest[open] == "{" else { return .failure(.unopened) }
+            guard let close = rest[open...].firstIndex(of: "}") else { return .failure(.unclosed) }
             let name = String(rest[rest.index(after: open) ..< close])
-            guard !name.isEmpty, !name.contains("{") else { return .failure(PlaceholderError("an empty or nested '{}'")) }
+            guard !name.isEmpty, !name.contains("{") else { return .failure(.emptyOrNested) }
             names.append(name)
             rest = rest[rest.index(after: close)...]
         }
@@ -34,8 +34,17 @@ public enum Placeholders {
 }
 
 /// Why a column-name template is malformed.
-public struct PlaceholderError: Error, Sendable, CustomStringConvertible {
+public struct PlaceholderError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Reason: String { case unopened = "'}' without '{'", unclosed = "'{' without '}'", emptyOrNested = "an empty or nested '{}'" }
+    private let reason: Reason
+
+    /// A `}` with no `{` before it.
+    public static let unopened = PlaceholderError(reason: .unopened)
+    /// A `{` with no `}` after it.
+    public static let unclosed = PlaceholderError(reason: .unclosed)
+    /// `{}`, or a `{` inside a placeholder.
+    public static let emptyOrNested = PlaceholderError(reason: .emptyOrNested)
+
     /// The problem, as a phrase.
-    public var description: String
-    init(_ description: String) { self.description = description }
+    public var description: String { reason.rawValue }
 }

@@ -14,9 +14,8 @@ public struct LuaFeatureStep: FeatureStep {
     public init(_ definition: HookDefinition) throws(HookError) {
         runner = try LuaHookRunner(definition)
         guard !runner.hooks.isDisjoint(with: [.features, .featuresBatch]) else {
-            throw HookError(step: definition.name, hook: "load",
-                            message: "\(definition.chunkName.dropFirst()) defines neither features(row, params) nor features_batch(cols, n, params)",
-                            isSpecProblem: true)
+            throw HookError(.script, step: definition.name, hook: "load",
+                            message: "\(definition.chunkName.dropFirst()) defines neither features(row, params) nor features_batch(cols, n, params)")
         }
         columnar = runner.hooks.contains(.featuresBatch)
     }

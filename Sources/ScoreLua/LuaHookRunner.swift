@@ -44,7 +44,7 @@ final class LuaHookRunner: Sendable {
                 verdicts.reject(r, rule: "non_finite", reason: "\(definition.name) (\(hook)): \(message)")
             case .hookError, .output:
                 if definition.onError == .fail {
-                    throw HookError(step: definition.name, hook: hook, inputLine: batch.origins.lines[r], message: message)
+                    throw HookError(.rowFailed, step: definition.name, hook: hook, inputLine: batch.origins.lines[r], message: message)
                 }
                 verdicts.reject(r, rule: outcome == .output ? "hook_output" : "hook_error",
                                 reason: "\(definition.name) (\(hook)): \(message)")

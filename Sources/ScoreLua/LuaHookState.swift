@@ -50,7 +50,7 @@ public final class LuaHookState {
         self.definition = definition
         var err = [CChar](repeating: 0, count: 1024)
         guard let s = bs_open(definition.memoryLimit, definition.seed, &err, err.count) else {
-            throw HookError(step: definition.name, hook: "load", message: Self.text(err))
+            throw HookError(.sandbox, step: definition.name, hook: "load", message: Self.text(err))
         }
         state = s
         let length = definition.source.utf8.count
@@ -65,22 +65,21 @@ public final class LuaHookState {
         }
         if loaded != 0 {
             bs_close(s)
-            throw HookError(step: definition.name, hook: "load", message: Self.text(err), isSpecProblem: true)
+            throw HookError(.script, step: definition.name, hook: "load", message: Self.text(err))
         }
         hooks = Hooks(rawValue: bs_hooks(s))
         // From here on every stored property is set: a throw runs deinit, which closes the state.
         guard let params = LuaParams.encode(definition.params) else {
-            throw HookError(step: definition.name, hook: "init", message: "params are nested too deeply or are too large",
-                            isSpecProblem: true)
+            throw HookError(.params, step: definition.name, hook: "init", message: "params are nested too deeply or are too large")
         }
         if bs_set_params(s, params, params.count, &err, err.count) != 0 {
-            throw HookError(step: definition.name, hook: "init", message: Self.text(err), isSpecProblem: true)
+            throw HookError(.params, step: definition.name, hook: "init", message: Self.text(err))
         }
         // init gets a hundred rows' worth of instructions (saturating: the setting can be large).
         let (initBudget, overflow) = Int64(definition.instructionsPerRow).multipliedReportingOverflow(by: 100)
         if bs_init(s, overflow ? Int64.max : initBudget, &err, err.count) != 0 {
             // Every stored property is set, so deinit runs after this throw and closes the state.
-            throw HookError(step: definition.name, hook: "init", message: Self.text(err))
+            throw HookError(.initFailed, step: definition.name, hook: "init", message: Self.text(err))
         }
     }
 

@@ -14,9 +14,8 @@ public struct LuaValidator: RowValidator {
     public init(_ definition: HookDefinition) throws(HookError) {
         runner = try LuaHookRunner(definition)
         guard !runner.hooks.isDisjoint(with: [.validate, .validateBatch]) else {
-            throw HookError(step: definition.name, hook: "load",
-                            message: "\(definition.chunkName.dropFirst()) defines neither validate(row, params) nor validate_batch(cols, n, params)",
-                            isSpecProblem: true)
+            throw HookError(.script, step: definition.name, hook: "load",
+                            message: "\(definition.chunkName.dropFirst()) defines neither validate(row, params) nor validate_batch(cols, n, params)")
         }
         columnar = runner.hooks.contains(.validateBatch)
     }

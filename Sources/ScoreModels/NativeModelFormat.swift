@@ -27,7 +27,7 @@ public enum NativeModelFormat {
         do {
             document = try JSONParser.parse(bytes)
         } catch {
-            throw ModelError(file: path, "not valid JSON at \(error)")
+            throw ModelError(.malformed, file: path, "not valid JSON at \(error)")
         }
         return try ModelDocument(path: path, value: document, keyPath: "").model()
     }
@@ -39,12 +39,12 @@ struct ModelDocument {
     let value: JSONValue
     let keyPath: String
 
-    func fail(_ key: String, _ message: String) -> ModelError {
-        ModelError(file: path, "\(keyPath.isEmpty ? key : "\(keyPath).\(key)"): \(message)")
+    func fail(_ key: String, _ message: String, kind: ModelError.Kind = .malformed) -> ModelError {
+        ModelError(kind, file: path, "\(keyPath.isEmpty ? key : "\(keyPath).\(key)"): \(message)")
     }
 
     func member(_ key: String) throws(ModelError) -> JSONValue {
-        guard case .object = value else { throw ModelError(file: path, "\(keyPath.isEmpty ? "top level" : keyPath): expected a JSON object") }
+        guard case .object = value else { throw ModelError(.malformed, file: path, "\(keyPath.isEmpty ? "top level" : keyPath): expected a JSON object") }
         guard let v = value[key] else { throw fail(key, "missing") }
         return v
     }
@@ -78,7 +78,8 @@ struct ModelDocument {
         }
         let version = try member("format_version")
         guard case .int(let v) = version, NativeModelFormat.supportedVersions.contains(Int(v)) else {
-            throw fail("format_version", "\(version.kindDescription == "a number" ? "version \(version.doubleValue!)" : version.kindDescription) is not supported (this build reads version 1; a newer file needs a newer batchscore)")
+            throw fail("format_version", "\(version.kindDescription == "a number" ? "version \(version.doubleValue!)" : version.kindDescription) is not supported (this build reads version 1; a newer file needs a newer batchscore)",
+                       kind: version.doubleValue == nil ? .malformed : .unsupported)
         }
         let kindName = try string("kind")
         guard Self.kinds.contains(kindName) else {
@@ -147,7 +148,7 @@ struct ModelDocument {
                 }
                 standardize = .init(mean: mean, scale: scale)
             default:
-                throw sub.fail("type", "unsupported preprocessing step '\(type)' (supported: one_hot, standardize)")
+                throw sub.fail("type", "unsupported preprocessing step '\(type)' (supported: one_hot, standardize)", kind: .unsupported)
             }
         }
         return (ModelInputs(names: features, oneHot: oneHot), standardize)
@@ -184,7 +185,7 @@ struct ModelDocument {
         switch kind {
         case .linearRegression:
             guard coefficients.count == 1 else {
-                throw fail("coefficients", "a linear regression has one row (multi-output regression is not supported)")
+                throw fail("coefficients", "a linear regression has one row (multi-output regression is not supported)", kind: .unsupported)
             }
         case .logisticRegression:
             guard classes.count == 2 else { throw fail("classes", "a binary logistic regression has 2 classes, found \(classes.count)") }

@@ -120,7 +120,7 @@ private struct Run {
                                                                          output: outputPath, error: stopped))
             }
             guard counts.read == counts.written + counts.quarantined else {
-                throw RuntimeInvariantError(message: "rows read (\(counts.read)) ≠ rows written (\(counts.written)) + rows quarantined (\(counts.quarantined))")
+                throw RuntimeInvariantError.rowsUnaccounted(read: counts.read, written: counts.written, quarantined: counts.quarantined)
             }
             try commit()
         } catch let failure as JobFailure {
@@ -178,7 +178,7 @@ private struct Run {
         }
         let changes = identity.changes(since: checkpoint.identity)
         if !changes.isEmpty {
-            throw CheckpointError("cannot resume: \(changes.joined(separator: "; ")). Run without --resume to start over.")
+            throw CheckpointError(.inputChanged, "cannot resume: \(changes.joined(separator: "; ")). Run without --resume to start over.")
         }
         logger.notice("resuming from the checkpoint", metadata: [
             "rows.read": "\(checkpoint.records)", "rows.written": "\(checkpoint.rowsWritten)",
@@ -219,7 +219,7 @@ private struct Run {
         var left = checkpoint.records
         while left > 0 {
             guard let read = try plan.reader.next(maxRows: min(left, 65536)) else {
-                throw CheckpointError("cannot resume: the input ends before the checkpoint's row \(checkpoint.records)")
+                throw CheckpointError(.inputChanged, "cannot resume: the input ends before the checkpoint's row \(checkpoint.records)")
             }
             left -= read.rowsRead
         }
@@ -376,6 +376,21 @@ public struct JobFailure: Error {
 
 /// The runtime broke one of its own guarantees (rows read = written + quarantined). Never expected.
 public struct RuntimeInvariantError: BatchScoreError {
-    public var message: String
-    public var description: String { "internal error: \(message); no output was committed — please report this" }
+    private enum Reason: Equatable {
+        case rowsUnaccounted(read: Int, written: Int, quarantined: Int)
+    }
+    private let reason: Reason
+
+    /// The counts at the end of a run do not add up.
+    public static func rowsUnaccounted(read: Int, written: Int, quarantined: Int) -> RuntimeInvariantError {
+        .init(reason: .rowsUnaccounted(read: read, written: written, quarantined: quarantined))
+    }
+
+    /// Which guarantee broke, with the figures, and that nothing was published.
+    public var description: String {
+        switch reason {
+        case .rowsUnaccounted(let read, let written, let quarantined):
+            "internal error: rows read (\(read)) ≠ rows written (\(written)) + rows quarantined (\(quarantined)); no output was committed — please report this"
+        }
+    }
 }

@@ -23,11 +23,11 @@ public enum ModelLoader {
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
             let what = info.st_mode & S_IFMT == S_IFDIR ? "a folder" : info.st_mode & S_IFMT == S_IFIFO ? "a pipe" : "a device or socket"
-            throw InputError(file: path, "the model path is not a regular file (it is \(what)); give the path of a model file")
+            throw InputError(.unreadable, file: path, "the model path is not a regular file (it is \(what)); give the path of a model file")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
-            throw InputError(file: path, exists ? "cannot read the model file (permissions?)" : "no such model file")
+            throw InputError(.unreadable, file: path, exists ? "cannot read the model file (permissions?)" : "no such model file")
         }
         let bytes = [UInt8](data)
         let known = registry.modelFormats.keys.sorted()

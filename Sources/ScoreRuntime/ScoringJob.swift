@@ -99,11 +99,18 @@ public final class ScoringJob: Sendable {
 }
 
 /// A misuse of `ScoringJob`.
-public enum ScoringJobError: BatchScoreError, Equatable {
-    case alreadyRun(String)
+public struct ScoringJobError: BatchScoreError, Equatable {
+    private enum Reason: Equatable {
+        case alreadyRun(String)
+    }
+    private let reason: Reason
 
+    /// `run()` was called on a job that has run (or is running) already.
+    public static func alreadyRun(_ job: String) -> ScoringJobError { .init(reason: .alreadyRun(job)) }
+
+    /// What went wrong and what to do instead.
     public var description: String {
-        switch self {
+        switch reason {
         case .alreadyRun(let job): "job \(job) has already run; a ScoringJob runs once (build another to run it again, with options.resume to continue a checkpoint)"
         }
     }

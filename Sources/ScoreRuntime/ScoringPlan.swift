@@ -91,7 +91,7 @@ public final class ScoringPlan {
             .make(spec.reader, context, ReaderRequirements(numericColumns: numeric, columnTypes: pinned))
         let schema = reader.schema
         if schema.fields.isEmpty {
-            throw InputError(file: reader.sourceName, line: 1, "the input is empty: \(reader.noColumnsExplanation)")
+            throw InputError(.empty, file: reader.sourceName, line: 1, "the input is empty: \(reader.noColumnsExplanation)")
         }
 
         for v in validators { try v.check(schema: schema) }

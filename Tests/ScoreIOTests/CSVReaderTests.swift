@@ -151,25 +151,25 @@ import BatchScoreTestKit
         let unclosed = try folder.write("u.csv", "a,b\n1,2\n3,\"oops\n4,5\n6,7\n")
         for chunk in [1, 1 << 20] {
             let reader = try CSVReader(path: unclosed, sourceName: "u.csv", options: allStrings(["a", "b"]), requirements: .init(), chunkSize: chunk)
-            #expect(throws: InputError(file: "u.csv", line: 3, "unclosed quote starting at line 3")) {
+            #expect(throws: InputError(.malformed, file: "u.csv", line: 3, "unclosed quote starting at line 3")) {
                 _ = try drain(reader)
             }
         }
 
         let long = try folder.write("l.csv", "a\n\"" + String(repeating: "x", count: 5000) + "\n")
         let reader = try CSVReader(path: long, sourceName: "l.csv", options: .init(columns: [("a", .string)], maxRecordBytes: 1024), requirements: .init(), chunkSize: 256)
-        #expect(throws: InputError(file: "l.csv", line: 2, "the record starting at line 2 is longer than max_record_bytes (1024 bytes); is the quote opened at line 2 closed?")) {
+        #expect(throws: InputError(.malformed, file: "l.csv", line: 2, "the record starting at line 2 is longer than max_record_bytes (1024 bytes); is the quote opened at line 2 closed?")) {
             _ = try reader.next(maxRows: 10)
         }
         let longClosed = try folder.write("lc.csv", "a\n" + String(repeating: "y", count: 2000) + "\n")
-        #expect(throws: InputError(file: "lc.csv", line: 2, "the record starting at line 2 is longer than max_record_bytes (1024 bytes)")) {
+        #expect(throws: InputError(.malformed, file: "lc.csv", line: 2, "the record starting at line 2 is longer than max_record_bytes (1024 bytes)")) {
             _ = try CSVReader(path: longClosed, sourceName: "lc.csv", options: .init(inferRows: 1000, maxRecordBytes: 1024))
         }
 
-        #expect(throws: InputError(file: "d.csv", line: 1, "the header names column 'a' twice (columns 1 and 3)")) {
+        #expect(throws: InputError(.malformed, file: "d.csv", line: 1, "the header names column 'a' twice (columns 1 and 3)")) {
             _ = try CSVReader(path: try folder.write("d.csv", "a,b,a\n"), sourceName: "d.csv")
         }
-        #expect(throws: InputError(file: "n.csv", line: 2, "column 2 of the header has an empty name")) {
+        #expect(throws: InputError(.malformed, file: "n.csv", line: 2, "column 2 of the header has an empty name")) {
             _ = try CSVReader(path: try folder.write("n.csv", "\na,,c\n"), sourceName: "n.csv")
         }
         #expect(throws: InputError.self) { _ = try CSVReader(path: folder.file("missing.csv")) }

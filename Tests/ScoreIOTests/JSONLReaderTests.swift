@@ -143,7 +143,7 @@ func drain(_ reader: JSONLReader, maxRows: Int = 8192) throws -> Drained {
         let path = try folder.write("in.jsonl", "{\"a\": 1}\n{\"a\": \"" + String(repeating: "x", count: 100) + "\"}\n")
         let options = JSONLReader.Options(inferRows: 1, maxRecordBytes: 50)
         let reader = try JSONLReader(path: path, sourceName: "in.jsonl", options: options, requirements: .init(), chunkSize: 8)
-        #expect(throws: InputError(file: "in.jsonl", line: 2, "line 2 is longer than max_record_bytes (50 bytes)")) {
+        #expect(throws: InputError(.malformed, file: "in.jsonl", line: 2, "line 2 is longer than max_record_bytes (50 bytes)")) {
             _ = try drain(reader)
         }
     }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct ScikitLearnParityTests {
     static func fixture(_ name: String) throws -> URL {
         guard let url = Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil) else {
-            throw ModelError(file: name, "fixture missing from the test bundle")
+            throw ModelError(.malformed, file: name, "fixture missing from the test bundle")
         }
         return url
     }

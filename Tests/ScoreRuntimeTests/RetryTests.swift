@@ -32,7 +32,7 @@ final class FlakyReader: BatchReader {
     func next(maxRows: Int) throws -> ReadResult? {
         if failuresLeft > 0 {
             failuresLeft -= 1
-            throw InputError(file: sourceName, "injected: Input/output error", transient: transient)
+            throw InputError(.unreadable, file: sourceName, "injected: Input/output error", transient: transient)
         }
         return try inner.next(maxRows: maxRows)
     }

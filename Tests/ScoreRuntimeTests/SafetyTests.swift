@@ -117,6 +117,7 @@ import BatchScoreTestKit
             _ = try makePlan(dir)
         } throws: { error in
             (error as? InputError)?.description == "data.csv:1: the input is empty: there is no header row naming its columns"
+                && (error as? InputError)?.kind == .empty
         }
     }
 

@@ -151,7 +151,7 @@ public final class CSVReader: TextUnitReader {
                 fields.truncate(to: mark)
                 if file.atEOF {
                     let quoteLine = line + (openQuote ?? 0)
-                    throw InputError(file: sourceName, line: quoteLine, "unclosed quote starting at line \(quoteLine)")
+                    throw InputError(.malformed, file: sourceName, line: quoteLine, "unclosed quote starting at line \(quoteLine)")
                 }
                 if file.keptCount - rel > options.maxRecordBytes {
                     throw recordTooLong(line: line, openQuote: openQuote.map { line + $0 })
@@ -168,7 +168,7 @@ public final class CSVReader: TextUnitReader {
     static func recordTooLong(line: Int, openQuote: Int?, maxRecordBytes: Int, sourceName: String) -> InputError {
         var message = "the record starting at line \(line) is longer than max_record_bytes (\(maxRecordBytes) bytes)"
         if let openQuote { message += "; is the quote opened at line \(openQuote) closed?" }
-        return InputError(file: sourceName, line: line, message)
+        return InputError(.malformed, file: sourceName, line: line, message)
     }
 
     /// The record's original text, without its line terminator.
@@ -209,10 +209,10 @@ public final class CSVReader: TextUnitReader {
         var seen: [String: Int] = [:]
         for (i, name) in names.enumerated() {
             if name.isEmpty {
-                throw InputError(file: sourceName, line: line, "column \(i + 1) of the header has an empty name")
+                throw InputError(.malformed, file: sourceName, line: line, "column \(i + 1) of the header has an empty name")
             }
             if let first = seen[name] {
-                throw InputError(file: sourceName, line: line,
+                throw InputError(.malformed, file: sourceName, line: line,
                                  "the header names column '\(name)' twice (columns \(first + 1) and \(i + 1))")
             }
             seen[name] = i

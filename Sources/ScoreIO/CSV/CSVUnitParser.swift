@@ -38,7 +38,7 @@ struct CSVUnitParser: Sendable {
                     break scanning
                 case .incomplete(let openQuote):
                     let quoteLine = line + (openQuote ?? 0)
-                    throw InputError(file: sourceName, line: quoteLine, "unclosed quote starting at line \(quoteLine)")
+                    throw InputError(.malformed, file: sourceName, line: quoteLine, "unclosed quote starting at line \(quoteLine)")
                 case .blank(let next):
                     rel = next
                     line += 1

@@ -51,7 +51,7 @@ public final class CSVWriter: BatchWriter {
 
     /// Appends rows formatted by `encoder` (and the header, before the first batch).
     public func write(encoded: EncodedBatch) throws {
-        guard let bytes = encoded.bytes else { throw OutputError(file: file.path, "internal error: a batch not formatted as CSV") }
+        guard let bytes = encoded.bytes else { throw OutputError(.misuse, file: file.path, "internal error: a batch not formatted as CSV") }
         if options.header && !headerWritten {
             try file.write(csvEncoder.header() + bytes)
         } else if !bytes.isEmpty {

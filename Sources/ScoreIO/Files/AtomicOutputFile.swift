@@ -63,11 +63,11 @@ public final class AtomicOutputFile {
     /// `sync` before the checkpoint said so) are kept, anything after them is dropped.
     /// - Throws: `OutputError` when the file is shorter than `offset` (it was not the run's).
     public func resume(at offset: Int64) throws {
-        guard case .open(let fd) = state else { throw OutputError(file: path, "resume after commit or abort") }
+        guard case .open(let fd) = state else { throw OutputError(.misuse, file: path, "resume after commit or abort") }
         var info = stat()
         if fstat(fd, &info) != 0 { throw Self.error(path, "cannot read \(temporaryPath)", errno) }
         guard Int64(info.st_size) >= offset else {
-            throw OutputError(file: path, "cannot resume: \(temporaryPath) holds \(info.st_size) bytes, the checkpoint says \(offset); run again without --resume")
+            throw OutputError(.notResumable, file: path, "cannot resume: \(temporaryPath) holds \(info.st_size) bytes, the checkpoint says \(offset); run again without --resume")
         }
         if ftruncate(fd, off_t(offset)) != 0 { throw Self.error(path, "truncate failed", errno) }
         self.offset = offset
@@ -76,7 +76,7 @@ public final class AtomicOutputFile {
     /// Makes everything written so far durable (for a checkpoint), keeping the file open.
     public func sync() throws {
         guard case .open(let fd) = state else { return }
-        if fsync(fd) != 0 { throw OutputError(file: path, "fsync failed: \(SystemErrors.message(errno))") }
+        if fsync(fd) != 0 { throw OutputError(.unwritable, file: path, "fsync failed: \(SystemErrors.message(errno))") }
         keepIfAbandoned = true
     }
 
@@ -119,7 +119,7 @@ public final class AtomicOutputFile {
 
     /// Appends `bytes`. On failure nothing advances, so the same call can be retried.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard case .open(let fd) = state else { throw OutputError(file: path, "write after commit or abort") }
+        guard case .open(let fd) = state else { throw OutputError(.misuse, file: path, "write after commit or abort") }
         var done = 0
         while done < bytes.count {
             let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + Int64(done)))
@@ -150,13 +150,13 @@ public final class AtomicOutputFile {
         guard case .open(let fd) = state else {
             if case .prepared = state { return }
             if case .committed = state { return }
-            throw OutputError(file: path, "commit after abort")
+            throw OutputError(.misuse, file: path, "commit after abort")
         }
         // Drop bytes past the offset (a failed write that was not retried), then make them durable.
         if ftruncate(fd, off_t(offset)) != 0 { throw Self.error(path, "truncate failed", errno) }
         // A failed fsync is not retried: after one, the kernel may have dropped the dirty pages,
         // so a second fsync could report success for lost data.
-        if fsync(fd) != 0 { throw OutputError(file: path, "fsync failed: \(SystemErrors.message(errno))") }
+        if fsync(fd) != 0 { throw OutputError(.unwritable, file: path, "fsync failed: \(SystemErrors.message(errno))") }
         close(fd)
         state = .prepared
     }
@@ -214,7 +214,7 @@ public final class AtomicOutputFile {
     }
 
     private static func error(_ path: String, _ what: String, _ code: Int32) -> OutputError {
-        OutputError(file: path, "\(what): \(SystemErrors.message(code))", transient: SystemErrors.isTransient(code))
+        OutputError(.unwritable, file: path, "\(what): \(SystemErrors.message(code))", transient: SystemErrors.isTransient(code))
     }
 }
 

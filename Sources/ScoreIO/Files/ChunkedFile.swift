@@ -88,7 +88,7 @@ final class ChunkedFile {
             }
             let code = errno
             if code == EINTR { continue }
-            throw InputError(file: name, "read failed: \(SystemErrors.message(code))",
+            throw InputError(.unreadable, file: name, "read failed: \(SystemErrors.message(code))",
                              transient: !sequential && SystemErrors.isTransient(code))
         }
     }

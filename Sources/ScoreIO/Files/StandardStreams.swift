@@ -57,7 +57,7 @@ extension OutputSink {
 
     /// Continues the temporary file a killed run left (opened with `keepExisting`).
     func resume(from checkpoint: WriterCheckpoint) throws {
-        guard let atomic = self as? AtomicOutputFile else { throw OutputError(file: path, "stdout output cannot be resumed") }
+        guard let atomic = self as? AtomicOutputFile else { throw OutputError(.notResumable, file: path, "stdout output cannot be resumed") }
         try atomic.resume(at: checkpoint.bytes)
     }
 }
@@ -72,14 +72,14 @@ final class StandardOutputSink: OutputSink {
 
     init() throws {
         let fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0)
-        if fd < 0 { throw OutputError(file: StandardStreams.outputName, "cannot write stdout: \(SystemErrors.message(errno))") }
+        if fd < 0 { throw OutputError(.unwritable, file: StandardStreams.outputName, "cannot write stdout: \(SystemErrors.message(errno))") }
         self.fd = fd
     }
 
     deinit { close(fd) }
 
     func write(_ bytes: [UInt8]) throws {
-        if broken { throw OutputError(file: path, "an earlier write failed part way; stdout output cannot be retried") }
+        if broken { throw OutputError(.unwritable, file: path, "an earlier write failed part way; stdout output cannot be retried") }
         try bytes.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
@@ -88,7 +88,7 @@ final class StandardOutputSink: OutputSink {
                     let code = errno
                     if code == EINTR { continue }
                     broken = true
-                    throw OutputError(file: path, "write failed: \(SystemErrors.message(code))")
+                    throw OutputError(.unwritable, file: path, "write failed: \(SystemErrors.message(code))")
                 }
                 done += n
             }

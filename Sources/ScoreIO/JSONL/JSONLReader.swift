@@ -153,7 +153,7 @@ public final class JSONLReader: TextUnitReader {
     }
 
     private func lineTooLong(_ line: Int) -> InputError {
-        InputError(file: sourceName, line: line,
+        InputError(.malformed, file: sourceName, line: line,
                    "line \(line) is longer than max_record_bytes (\(options.maxRecordBytes) bytes)")
     }
 

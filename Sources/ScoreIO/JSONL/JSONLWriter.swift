@@ -34,7 +34,7 @@ public final class JSONLWriter: BatchWriter {
 
     /// Appends lines formatted by `encoder`.
     public func write(encoded: EncodedBatch) throws {
-        guard let bytes = encoded.bytes else { throw OutputError(file: file.path, "internal error: a batch not formatted as JSON Lines") }
+        guard let bytes = encoded.bytes else { throw OutputError(.misuse, file: file.path, "internal error: a batch not formatted as JSON Lines") }
         if !bytes.isEmpty { try file.write(bytes) }
     }
 

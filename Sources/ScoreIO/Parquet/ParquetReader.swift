@@ -269,11 +269,11 @@ public final class ParquetReader: BatchReader {
         let all = try file.metadata.flatColumns(file: name)
         for p in projection {
             guard let column = all.first(where: { $0.name == p.mapping.column.name }) else {
-                throw InputError(file: name, "has no column '\(p.mapping.column.name)', which \(firstName) has")
+                throw InputError(.inconsistent, file: name, "has no column '\(p.mapping.column.name)', which \(firstName) has")
             }
             let mapping = try ParquetColumnMapping(column, file: name)
             guard mapping.parquetType == p.mapping.parquetType else {
-                throw InputError(file: name, "column '\(column.name)' is \(mapping.parquetType), but \(p.mapping.parquetType) in \(firstName)")
+                throw InputError(.inconsistent, file: name, "column '\(column.name)' is \(mapping.parquetType), but \(p.mapping.parquetType) in \(firstName)")
             }
         }
     }

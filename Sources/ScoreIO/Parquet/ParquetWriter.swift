@@ -81,10 +81,10 @@ public final class ParquetWriter: BatchWriter {
         try checkUsable()
         let source = try zip(schema.fields, batch.columns(named: schema.names)).map { field, column -> Column in
             guard let column else {
-                throw OutputError(file: file.path, "the batch has no column '\(field.name)'")
+                throw OutputError(.mismatch, file: file.path, "the batch has no column '\(field.name)'")
             }
             guard column.type == field.type else {
-                throw OutputError(file: file.path, "column '\(field.name)' is \(column.type) in the batch but \(field.type) in the output schema")
+                throw OutputError(.mismatch, file: file.path, "column '\(field.name)' is \(column.type) in the batch but \(field.type) in the output schema")
             }
             return column
         }
@@ -99,8 +99,8 @@ public final class ParquetWriter: BatchWriter {
     }
 
     private func checkUsable() throws {
-        if failed { throw OutputError(file: file.path, "an earlier write failed; the output cannot be continued") }
-        if finished { throw OutputError(file: file.path, "write after commit") }
+        if failed { throw OutputError(.unwritable, file: file.path, "an earlier write failed; the output cannot be continued") }
+        if finished { throw OutputError(.misuse, file: file.path, "write after commit") }
     }
 
     /// Encodes the buffered rows as one row group and appends it with one write.
@@ -137,7 +137,7 @@ public final class ParquetWriter: BatchWriter {
             try file.write(buffer)
         } catch let error as ThriftDecodingError {
             failed = true
-            throw OutputError(file: file.path, "cannot encode a row group: \(error.message)")
+            throw OutputError(.mismatch, file: file.path, "cannot encode a row group: \(error.message)")
         } catch {
             failed = true
             throw error

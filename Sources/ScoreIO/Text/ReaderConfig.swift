@@ -40,7 +40,7 @@ enum ReaderConfig {
         do {
             return (try OpenedFile.opening(written: path, resolved: path), name)
         } catch {
-            throw InputError(file: name, error.message, transient: SystemErrors.isTransient(error.code))
+            throw InputError(.unreadable, file: name, error.message, transient: SystemErrors.isTransient(error.code))
         }
     }
 }

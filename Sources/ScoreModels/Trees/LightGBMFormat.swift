@@ -30,7 +30,7 @@ public enum LightGBMFormat {
     /// Parses and checks a LightGBM text model.
     /// - Throws: `ModelError` naming the file, the line or tree, and what is wrong.
     public static func load(bytes: [UInt8], path: String) throws(ModelError) -> TreeEnsemble {
-        func fail(_ message: String) -> ModelError { ModelError(file: path, message) }
+        func fail(_ message: String, kind: ModelError.Kind = .malformed) -> ModelError { ModelError(kind, file: path, message) }
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
         guard let first = lines.first, first == "tree" || first.hasPrefix("version=") else {
@@ -75,10 +75,10 @@ public enum LightGBMFormat {
         case "multiclass":
             link = .softmax
         case _ where regression.contains(objective):
-            guard options["sqrt"] == nil else { throw fail("header: objective=\(objectiveLine): reg_sqrt models are not supported") }
+            guard options["sqrt"] == nil else { throw fail("header: objective=\(objectiveLine): reg_sqrt models are not supported", kind: .unsupported) }
             link = .identity
         default:
-            throw fail("header: objective '\(objectiveLine)' is not supported (supported: binary, multiclass, \(regression.sorted().joined(separator: ", ")))")
+            throw fail("header: objective '\(objectiveLine)' is not supported (supported: binary, multiclass, \(regression.sorted().joined(separator: ", ")))", kind: .unsupported)
         }
         let outputs = link == .softmax ? numClass : 1
         guard link != .softmax || numClass >= 2 else { throw fail("header: multiclass needs num_class >= 2, found \(numClass)") }
@@ -134,11 +134,13 @@ public enum LightGBMFormat {
     /// negative child `c` is leaf `~c`); here leaves follow the internal nodes.
     static func tree(_ block: [Substring: Substring], name: String, index: Int, outputs: Int, scale: Double,
                      features: [String], path: String) throws(ModelError) -> TreeEnsemble.Tree {
-        func fail(_ message: String) -> ModelError { ModelError(file: path, "\(name): \(message)") }
+        func fail(_ message: String, kind: ModelError.Kind = .malformed) -> ModelError {
+            ModelError(kind, file: path, "\(name): \(message)")
+        }
         guard let leavesText = block["num_leaves"], let leaves = Int(leavesText), leaves >= 1, leaves <= maxLeaves else {
             throw fail("num_leaves is missing or not in 1...\(maxLeaves)")
         }
-        if let linear = block["is_linear"], linear != "0" { throw fail("linear trees (is_linear=1) are not supported") }
+        if let linear = block["is_linear"], linear != "0" { throw fail("linear trees (is_linear=1) are not supported", kind: .unsupported) }
         func numbers(_ key: Substring, _ count: Int) throws(ModelError) -> [Double] {
             guard let text = block[key] else {
                 if count == 0 { return [] }
@@ -184,7 +186,7 @@ public enum LightGBMFormat {
             }
             let dt = Int(decisionType[j])
             if dt & 1 != 0 {
-                throw fail("node \(j) is a categorical split on feature '\(features[f])'; LightGBM categorical splits are not supported (train with the feature numeric, or one-hot encode it)")
+                throw fail("node \(j) is a categorical split on feature '\(features[f])'; LightGBM categorical splits are not supported (train with the feature numeric, or one-hot encode it)", kind: .unsupported)
             }
             feature[j] = f
             thresholds[j] = threshold[j]

@@ -12,7 +12,7 @@ extension TreeEnsemble {
     public init(file: String, origin: String, features: [String], classes: [ClassLabel]?, comparison: Comparison,
                 featurePrecision: FeaturePrecision, aggregation: Aggregation, link: Link, outputs: Int,
                 baseScore: [Double], accumulation: Accumulation, valueWidth: Int, trees: [Tree]) throws(ModelError) {
-        func fail(_ message: String) -> ModelError { ModelError(file: file, message) }
+        func fail(_ message: String) -> ModelError { ModelError(.malformed, file: file, message) }
         guard !features.isEmpty else { throw fail("the model has no features") }
         guard features.count <= Int(Int32.max) / Self.blockRows else { throw fail("too many features (\(features.count))") }
         guard !trees.isEmpty else { throw fail("the model has no trees") }
@@ -121,7 +121,7 @@ extension TreeEnsemble {
 
     /// Checks one tree's arrays and shape; returns its depth.
     static func check(_ tree: Tree, file: String, featureCount: Int, valueWidth: Int, outputs: Int) throws(ModelError) -> Int {
-        func fail(_ message: String) -> ModelError { ModelError(file: file, "\(tree.name): \(message)") }
+        func fail(_ message: String) -> ModelError { ModelError(.malformed, file: file, "\(tree.name): \(message)") }
         let n = tree.feature.count
         guard n > 0 else { throw fail("has no nodes") }
         for (name, count) in [("threshold", tree.threshold.count), ("left", tree.left.count), ("right", tree.right.count),

@@ -107,7 +107,9 @@ public enum TreeEnsembleFormat {
     struct Reader {
         let path: String
 
-        func fail(_ key: String, _ message: String) -> ModelError { ModelError(file: path, "\(key): \(message)") }
+        func fail(_ key: String, _ message: String, kind: ModelError.Kind = .malformed) -> ModelError {
+            ModelError(kind, file: path, "\(key): \(message)")
+        }
 
         func member(_ value: JSONValue, _ key: String, at parent: String = "") throws(ModelError) -> JSONValue {
             let full = parent.isEmpty ? key : "\(parent).\(key)"

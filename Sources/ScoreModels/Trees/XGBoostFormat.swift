@@ -36,25 +36,25 @@ public enum XGBoostFormat {
         do {
             document = try JSONParser.parse(bytes)
         } catch {
-            throw ModelError(file: path, "not valid JSON (an XGBoost model saved as .json) at \(error)")
+            throw ModelError(.malformed, file: path, "not valid JSON (an XGBoost model saved as .json) at \(error)")
         }
         let doc = TreeEnsembleFormat.Reader(path: path)
         let learner = try doc.member(document, "learner")
         let objective = try doc.member(learner, "objective", at: "learner")
         guard let objectiveName = objective["name"]?.stringValue else { throw doc.fail("learner.objective.name", "missing") }
         guard let link = objectives[objectiveName] else {
-            throw doc.fail("learner.objective.name", "objective '\(objectiveName)' is not supported (supported: \(objectives.keys.sorted().joined(separator: ", ")))")
+            throw doc.fail("learner.objective.name", "objective '\(objectiveName)' is not supported (supported: \(objectives.keys.sorted().joined(separator: ", ")))", kind: .unsupported)
         }
         let booster = try doc.member(learner, "gradient_booster", at: "learner")
         let boosterName = booster["name"]?.stringValue ?? "?"
         guard boosterName == "gbtree" else {
-            throw doc.fail("learner.gradient_booster.name", "booster '\(boosterName)' is not supported (only gbtree; dart and gblinear are not)")
+            throw doc.fail("learner.gradient_booster.name", "booster '\(boosterName)' is not supported (only gbtree; dart and gblinear are not)", kind: .unsupported)
         }
         let params = try doc.member(learner, "learner_model_param", at: "learner")
         let numClass = try count(params, "num_class", doc: doc, key: "learner.learner_model_param", limit: 100_000)
         let numFeature = try count(params, "num_feature", doc: doc, key: "learner.learner_model_param", limit: 10_000_000)
         if let target = params["num_target"], let t = stringOrNumber(target), t != "1" {
-            throw doc.fail("learner.learner_model_param.num_target", "multi-target models (\(t) targets) are not supported")
+            throw doc.fail("learner.learner_model_param.num_target", "multi-target models (\(t) targets) are not supported", kind: .unsupported)
         }
         let outputs = link == .softmax ? numClass : 1
         guard link != .softmax || numClass >= 2 else {
@@ -74,7 +74,7 @@ public enum XGBoostFormat {
         }
 
         if let types = learner["feature_types"]?.arrayValue, let i = types.firstIndex(where: { $0.stringValue == "c" }) {
-            throw doc.fail("learner.feature_types[\(i)]", "feature \(i) is categorical; XGBoost categorical splits are not supported")
+            throw doc.fail("learner.feature_types[\(i)]", "feature \(i) is categorical; XGBoost categorical splits are not supported", kind: .unsupported)
         }
         var features: [String] = []
         if let names = learner["feature_names"]?.arrayValue, !names.isEmpty {
@@ -117,7 +117,7 @@ public enum XGBoostFormat {
             throw doc.fail("learner.gradient_booster.model.tree_info[\(t)]", "class \(group) is out of range (\(outputs) outputs)")
         }
         if let param = item["tree_param"], let size = param["size_leaf_vector"].flatMap(stringOrNumber), size != "1", size != "0" {
-            throw doc.fail("\(key).tree_param.size_leaf_vector", "vector leaves (\(size)) are not supported")
+            throw doc.fail("\(key).tree_param.size_leaf_vector", "vector leaves (\(size)) are not supported", kind: .unsupported)
         }
         let left = try doc.indices(doc.numbers(item, "left_children", at: key), "\(key).left_children")
         let n = left.count
@@ -133,7 +133,7 @@ public enum XGBoostFormat {
         if item["split_type"] != nil {
             let types = try counted("split_type")
             if let i = types.indices.first(where: { types[$0] != 0 && left[$0] != -1 }) {
-                throw doc.fail("\(key).split_type[\(i)]", "node \(i) is a categorical split (on feature \(feature[i])), which is not supported")
+                throw doc.fail("\(key).split_type[\(i)]", "node \(i) is a categorical split (on feature \(feature[i])), which is not supported", kind: .unsupported)
             }
         }
         // A leaf's value is its split_condition (already scaled by the learning rate).

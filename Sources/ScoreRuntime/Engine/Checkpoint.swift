@@ -41,18 +41,18 @@ struct Checkpoint: Codable, Equatable {
     static func load(path: String) throws -> Checkpoint? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CheckpointError("cannot read the checkpoint \(path)")
+            throw CheckpointError(.unreadable, "cannot read the checkpoint \(path)")
         }
         do {
             let checkpoint = try JSONDecoder().decode(Checkpoint.self, from: data)
             guard checkpoint.version == formatVersion else {
-                throw CheckpointError("the checkpoint \(path) was written by another version of batchscore (format \(checkpoint.version)); run again without --resume")
+                throw CheckpointError(.incompatible, "the checkpoint \(path) was written by another version of batchscore (format \(checkpoint.version)); run again without --resume")
             }
             return checkpoint
         } catch let error as CheckpointError {
             throw error
         } catch {
-            throw CheckpointError("the checkpoint \(path) is damaged (\(damage(error))); run again without --resume to start over")
+            throw CheckpointError(.damaged, "the checkpoint \(path) is damaged (\(damage(error))); run again without --resume to start over")
         }
     }
 
@@ -114,7 +114,7 @@ struct JobIdentity: Codable, Equatable {
         modelSHA256 = SHA256.hex(plan.modelBytes)
         inputs = try plan.reader.inputPaths.map { path in
             var info = stat()
-            guard stat(path, &info) == 0 else { throw CheckpointError("cannot stat the input \(path)") }
+            guard stat(path, &info) == 0 else { throw CheckpointError(.unreadable, "cannot stat the input \(path)") }
             return InputFile(path: path, bytes: Int64(info.st_size),
                              modifiedNanos: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
         }
@@ -140,9 +140,34 @@ struct JobIdentity: Codable, Equatable {
     }
 }
 
-/// A checkpoint that cannot be used, or a resume it refuses.
-struct CheckpointError: BatchScoreError {
-    var message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
+/// A checkpoint that cannot be used, or a resume it refuses. Every one says to run again without `--resume`.
+public struct CheckpointError: BatchScoreError {
+    /// What sort of problem it is; new kinds may be added, so match with `==`, not an exhaustive switch.
+    public struct Kind: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String { case unreadable, incompatible, damaged, inputChanged = "input changed" }
+        private let base: Base
+        /// The checkpoint (or an input it names) cannot be read.
+        public static let unreadable = Kind(base: .unreadable)
+        /// Another version of batchscore wrote the checkpoint.
+        public static let incompatible = Kind(base: .incompatible)
+        /// The checkpoint is not valid JSON of its format.
+        public static let damaged = Kind(base: .damaged)
+        /// The job, model or input differs from the run that wrote the checkpoint.
+        public static let inputChanged = Kind(base: .inputChanged)
+        /// `unreadable`, `damaged`, ...
+        public var description: String { base.rawValue }
+    }
+
+    /// The sort of problem.
+    public var kind: Kind
+    /// What is wrong and what to do, as a sentence naming the file.
+    public var message: String
+
+    init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
 }

@@ -11,21 +11,21 @@ final class OutputLock {
     let path: String
 
     /// Takes the lock for an output at `output`.
-    /// - Throws: `OutputLockError` when another process holds it, or it cannot be created.
+    /// - Throws: `OutputError` (`.locked`) when another process holds it, or it cannot be created.
     init(output: String) throws {
         let url = URL(fileURLWithPath: output)
         path = AtomicOutputFile.companionPath(for: output, kind: "lock")
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         while true {
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw OutputLockError(message: "cannot create the lock file \(path): \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else { throw OutputError(.unwritable, file: output, "cannot create the lock file \(path): \(String(cString: strerror(errno)))") }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let code = errno
                 close(fd)
                 if code == EWOULDBLOCK {
-                    throw OutputLockError(message: "another batchscore run is writing \(output) (it holds \(path)); wait for it to finish, or write elsewhere")
+                    throw OutputError(.locked, file: output, "another batchscore run is writing \(output) (it holds \(path)); wait for it to finish, or write elsewhere")
                 }
-                throw OutputLockError(message: "cannot lock \(path): \(String(cString: strerror(code)))")
+                throw OutputError(.unwritable, file: output, "cannot lock \(path): \(String(cString: strerror(code)))")
             }
             // The holder before us may have removed the file between our open and our flock:
             // then we locked a file nobody else will see. Only a lock on the file at `path` counts.
@@ -44,7 +44,3 @@ final class OutputLock {
     }
 }
 
-struct OutputLockError: BatchScoreError {
-    var message: String
-    var description: String { message }
-}
