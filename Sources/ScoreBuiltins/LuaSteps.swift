@@ -102,6 +102,7 @@ public enum LuaSteps {
                                    "a plugin declares its own outputs in plugin.yaml; remove this key")
             }
             params = try PluginResolver.checkParams(params, manifest: manifest, at: config.location(of: "params"),
+                                                    members: config.entries["params"]?.members ?? [:],
                                                     keyPath: config.keyPath(of: "params"))
             outputs = try PluginResolver.outputs(of: manifest, params: params)
             inputs += try PluginResolver.inputs(of: manifest, params: params).fields.map { ($0.name, $0.type) }

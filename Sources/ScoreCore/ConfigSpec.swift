@@ -39,6 +39,8 @@ public indirect enum ConfigType: Sendable, Equatable, CustomStringConvertible {
         case .bool: "boolean"
         case .path: "path"
         case .choice(let words): words.joined(separator: " | ")
+        case .list(.any): "list"
+        case .map(.any): "mapping"
         case .list(let t): "list of \(t)"
         case .map(let t): "map of column → \(t)"
         case .nullable(let t): "\(t) or null"

@@ -87,12 +87,31 @@ public struct ConfigSection: Sendable, Equatable, CustomStringConvertible {
         public var location: SourceLocation?
         /// True when the value came (wholly or partly) from `${VAR}`: never print it.
         public var isSecret: Bool
+        /// For a mapping value with free-form keys (a Lua step's `params`), where each key and its value stand,
+        /// so a check made later (against a plugin's manifest) points at the one key that is wrong.
+        public var members: [String: MemberLocation]
 
         /// Creates an entry.
-        public init(value: ConfigValue, location: SourceLocation?, isSecret: Bool = false) {
+        public init(value: ConfigValue, location: SourceLocation?, isSecret: Bool = false,
+                    members: [String: MemberLocation] = [:]) {
             self.value = value
             self.location = location
             self.isSecret = isSecret
+            self.members = members
+        }
+    }
+
+    /// Where one key of a mapping value and its value stand in the job file.
+    public struct MemberLocation: Sendable, Equatable {
+        /// The key's place (for an unknown key).
+        public var key: SourceLocation
+        /// The value's place (for a value of the wrong type).
+        public var value: SourceLocation
+
+        /// Creates the pair.
+        public init(key: SourceLocation, value: SourceLocation) {
+            self.key = key
+            self.value = value
         }
     }
 

@@ -53,6 +53,11 @@ extension FieldHandle where Value == String {
     public static func string(_ name: String, default value: String, doc: String) -> FieldHandle {
         FieldHandle(ConfigField(name, .string, default: .string(value), doc: doc), fallback: value, decode: \.stringValue)
     }
+
+    /// One of `words`, known only at run time (the registered model formats), with a default word.
+    public static func choice(_ name: String, among words: [String], default value: String, doc: String) -> FieldHandle {
+        FieldHandle(ConfigField(name, .choice(words), default: .string(value), doc: doc), fallback: value, decode: \.stringValue)
+    }
 }
 
 extension FieldHandle where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
@@ -60,6 +65,21 @@ extension FieldHandle where Value: RawRepresentable & CaseIterable, Value.RawVal
     public static func choice(_ name: String, default value: Value, doc: String) -> FieldHandle {
         FieldHandle(ConfigField(name, .choice(Value.allCases.map(\.rawValue)), default: .string(value.rawValue), doc: doc),
                     fallback: value, decode: { $0.stringValue.flatMap(Value.init(rawValue:)) })
+    }
+}
+
+extension FieldHandle where Value == String? {
+    /// A name that can be switched off: `false` is nil, `true` is `whenTrue`, a string is itself; the default is
+    /// `defaultName` (nil for off). For an optional output column (`confidence`) or a column-name prefix.
+    public static func nameOrOff(_ name: String, default defaultName: String?, whenTrue: String, doc: String) -> FieldHandle {
+        FieldHandle(ConfigField(name, .either(.bool, .string), default: defaultName.map(ConfigValue.string) ?? .bool(false), doc: doc),
+                    fallback: defaultName, decode: { value in
+                        switch value {
+                        case .bool(let on): .some(on ? whenTrue : nil)
+                        case .string(let s): .some(s)
+                        default: nil
+                        }
+                    })
     }
 }
 

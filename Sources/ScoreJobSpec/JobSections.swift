@@ -26,10 +26,8 @@ public enum JobSections {
         ConfigField("passthrough", .nullable(.list(.string)),
                     doc: "Input columns copied to the output, in this order. Absent or null copies every input column."),
         OutputFields.prediction.declaration,
-        ConfigField("confidence", .either(.bool, .string), default: .string("confidence"),
-                    doc: "Name of the column holding the predicted class's probability; `false` leaves it out."),
-        ConfigField("probabilities", .either(.bool, .string), default: .bool(false),
-                    doc: "`true` adds one column per class named `proba_<class>`; a string uses that prefix instead."),
+        OutputFields.confidence.declaration,
+        OutputFields.probabilities.declaration,
     ]
 
     /// `quarantine:` — where rejected rows go.
@@ -73,6 +71,18 @@ public enum JobSections {
     public enum OutputFields {
         public static let prediction = FieldHandle<String>.string("prediction", default: "prediction",
             doc: "Name of the column holding the predicted value or class.")
+        /// The confidence column's name; nil when `false`.
+        public static let confidence = FieldHandle<String?>.nameOrOff("confidence", default: "confidence", whenTrue: "confidence",
+            doc: "Name of the column holding the predicted class's probability; `false` leaves it out.")
+        /// The prefix of the per-class probability columns; nil (the default, `false`) for none.
+        public static let probabilities = FieldHandle<String?>.nameOrOff("probabilities", default: nil, whenTrue: "proba_",
+            doc: "`true` adds one column per class named `proba_<class>`; a string uses that prefix instead.")
+    }
+
+    /// `model:`'s format, choosing among `auto` and `formats` (the registered model formats).
+    public static func modelFormat(_ formats: [String]) -> FieldHandle<String> {
+        .choice("format", among: ["auto"] + formats, default: "auto",
+                doc: "The model file's format; `auto` recognises it from the file's first bytes.")
     }
 
     /// `runtime:` — batch size, parallelism, retries and the error budget.
@@ -100,8 +110,7 @@ public enum JobSections {
     public static func model(formats: [String]) -> [ConfigField] {
         [
             ConfigField("path", .path, required: true, doc: "The model file, relative to the job file's folder."),
-            ConfigField("format", .choice(["auto"] + formats), default: .string("auto"),
-                        doc: "The model file's format; `auto` recognises it from the file's first bytes."),
+            modelFormat(formats).declaration,
         ]
     }
 }

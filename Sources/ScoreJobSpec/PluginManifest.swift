@@ -20,8 +20,8 @@ public struct PluginManifest: Sendable {
     public var entry: String
     /// One line for `batchscore plugins list`.
     public var description: String
-    /// The params a step may pass, in declaration order.
-    public var params: [PluginParam]
+    /// The params a step may pass, in declaration order, declared as config fields.
+    public var params: [ConfigField]
     /// Input columns the hook reads, with the type to read them as; names may hold `{param}` placeholders.
     public var inputs: [(name: String, type: ColumnType)]
     /// A features plugin's output columns; names may hold `{param}` placeholders.
@@ -31,7 +31,7 @@ public struct PluginManifest: Sendable {
 
     /// Creates a manifest (the loader is the usual way).
     public init(name: String, version: SemanticVersion, kind: Kind, entry: String, description: String,
-                params: [PluginParam], inputs: [(name: String, type: ColumnType)] = [],
+                params: [ConfigField], inputs: [(name: String, type: ColumnType)] = [],
                 outputs: [(name: String, type: ColumnType)], file: String = "plugin.yaml") {
         self.name = name
         self.version = version
@@ -45,51 +45,17 @@ public struct PluginManifest: Sendable {
     }
 
     /// The declared param called `name`, if any.
-    public func param(_ name: String) -> PluginParam? { params.first { $0.name == name } }
-}
+    public func param(_ name: String) -> ConfigField? { params.first { $0.name == name } }
 
-/// One declared plugin param: its type, whether a step must give it, its default and its doc.
-public struct PluginParam: Sendable, Equatable {
-    /// The type a value must have, as `plugin.yaml` spells it.
-    public enum ValueType: String, Sendable, CaseIterable, CustomStringConvertible {
-        case string, integer, number, boolean, list, map, any
+    /// The param types `plugin.yaml` spells and the config type each one is: a param is declared and
+    /// checked like any built-in field (type, bounds, required, default), so its errors read the same.
+    public static let paramTypes: [(spelling: String, type: ConfigType)] = [
+        ("string", .string), ("integer", .int), ("number", .float), ("boolean", .bool),
+        ("list", .list(.any)), ("map", .map(.any)), ("any", .any),
+    ]
 
-        /// The spelling in `plugin.yaml` and listings.
-        public var description: String { rawValue }
-    }
-
-    /// The key under the step's `params:`.
-    public var name: String
-    /// The type a value must have.
-    public var type: ValueType
-    /// Whether a step must give the param.
-    public var required: Bool
-    /// The value used when a step leaves the param out; nil for none (the hook sees `nil`).
-    public var defaultValue: ConfigValue?
-    /// One line for `plugins show`.
-    public var doc: String
-
-    /// Creates a param declaration.
-    public init(name: String, type: ValueType, required: Bool = false, defaultValue: ConfigValue? = nil, doc: String = "") {
-        self.name = name
-        self.type = type
-        self.required = required
-        self.defaultValue = defaultValue
-        self.doc = doc
-    }
-
-    /// `value` as the hook gets it when it fits the type (integers widen to numbers), else nil.
-    /// Null always fits: it means "no value" and the hook sees `nil`.
-    public func accept(_ value: ConfigValue) -> ConfigValue? {
-        if value == .null { return value }
-        switch (type, value) {
-        case (.any, _): return value
-        case (.string, .string), (.integer, .int), (.number, .float), (.boolean, .bool),
-             (.list, .list), (.map, .map):
-            return value
-        case (.integer, .count(let i)): return .int(i)
-        case (.number, .int(let i)), (.number, .count(let i)): return .float(Double(i))
-        default: return nil
-        }
+    /// `type`'s spelling in `plugin.yaml` (for listings), or its description for a type no manifest can declare.
+    public static func spelling(of type: ConfigType) -> String {
+        paramTypes.first { $0.type == type }?.spelling ?? type.description
     }
 }

@@ -64,27 +64,36 @@ struct ManifestChecks {
         !s.isEmpty && s.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") }
     }
 
-    /// The declared params; a default must fit its type, and a required param has none.
-    private mutating func checkedParams() -> [PluginParam] {
-        var out: [PluginParam] = []
+    /// The declared params as config fields; bounds go with numeric types only, and a default must fit
+    /// its declaration (type and bounds) and is absent from a required param.
+    private mutating func checkedParams() -> [ConfigField] {
+        var out: [ConfigField] = []
         for (name, value) in section.map("params") ?? [] {
             guard let p = value.sectionValue,
-                  let type = p.string("type").flatMap(PluginParam.ValueType.init(rawValue:)) else { continue }
+                  let type = PluginManifest.paramTypes.first(where: { $0.spelling == p.string("type") })?.type else { continue }
             let path = "params.\(name)"
-            let required = p.bool("required") ?? false
-            var defaultValue = p.entries["default"]?.value
-            if let given = defaultValue {
-                if required {
+            var field = ConfigField(name, type, required: p.bool("required") ?? false, minimum: p.double("minimum"),
+                                    maximum: p.double("maximum"), doc: p.string("doc") ?? "")
+            for bound in ["minimum", "maximum"] where p[bound] != nil && type != .int && type != .float {
+                report(p.location(of: bound), "\(path).\(bound)", "only an integer or number param has bounds",
+                       hint: "drop '\(bound)', or make the param 'type: number'")
+            }
+            if let min = field.minimum, let max = field.maximum, min > max {
+                report(p.location(of: "maximum"), "\(path).maximum",
+                       "is below the minimum (\(ConfigField.boundText(min)))")
+            }
+            if let given = p.entries["default"]?.value {
+                if field.required {
                     report(p.location(of: "default"), "\(path).default", "a required param has no default",
                            hint: "drop 'default', or 'required: true'")
-                } else if let accepted = PluginParam(name: name, type: type).accept(given) {
-                    defaultValue = accepted
                 } else {
-                    report(p.location(of: "default"), "\(path).default", "expected \(type), got \(given)")
+                    switch field.conform(given) {
+                    case .success(let accepted): field.defaultValue = accepted
+                    case .failure(let mismatch): report(p.location(of: "default"), "\(path).default", mismatch.description)
+                    }
                 }
             }
-            out.append(PluginParam(name: name, type: type, required: required, defaultValue: defaultValue,
-                                   doc: p.string("doc") ?? ""))
+            out.append(field)
         }
         return out
     }

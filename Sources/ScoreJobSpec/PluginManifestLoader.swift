@@ -5,11 +5,13 @@ import ScoreCore
 /// missing keys are reported with `plugin.yaml:line:col`, the key path and near-miss hints.
 public enum PluginManifestLoader {
     static let paramFields: [ConfigField] = [
-        ConfigField("type", .choice(PluginParam.ValueType.allCases.map(\.rawValue)), required: true,
+        ConfigField("type", .choice(PluginManifest.paramTypes.map(\.spelling)), required: true,
                     doc: "The type a value must have."),
         ConfigField("required", .bool, default: .bool(false), doc: "Whether a step must give the param."),
         ConfigField("default", .any, doc: "The value used when a step leaves the param out."),
         ConfigField("doc", .string, default: .string(""), doc: "One line for `plugins show`."),
+        ConfigField("minimum", .float, doc: "Inclusive lower bound of an integer or number param."),
+        ConfigField("maximum", .float, doc: "Inclusive upper bound of an integer or number param."),
     ]
 
     /// The keys of `plugin.yaml`; one declaration drives checking and `plugins new`'s scaffold.
@@ -21,7 +23,7 @@ public enum PluginManifestLoader {
         ConfigField("entry", .path, required: true, doc: "The Lua script, relative to the plugin folder."),
         ConfigField("description", .string, default: .string(""), doc: "One line for `plugins list`."),
         ConfigField("params", .map(.section(paramFields)), default: .map([]),
-                    doc: "Params a step may pass: type, required, default, doc."),
+                    doc: "Params a step may pass: type, required, default, minimum, maximum, doc."),
         ConfigField("inputs", .map(.columnType), default: .map([]),
                     doc: "Input columns the hook reads and the type to read them as; names may use {param}."),
         ConfigField("outputs", .map(.columnType), default: .map([]),

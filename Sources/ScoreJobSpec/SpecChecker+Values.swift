@@ -131,18 +131,14 @@ extension SpecChecker {
     private mutating func checkBounds(_ v: Double, _ node: YAMLNode, _ field: ConfigField, _ keyPath: String) -> Bool {
         let shown = node.isSecret ? "" : " (got \(node.scalarText ?? ""))"
         if let min = field.minimum, !(v >= min) {
-            report(node.location, keyPath, "must be at least \(Self.number(min))\(shown)")
+            report(node.location, keyPath, "must be at least \(ConfigField.boundText(min))\(shown)")
             return false
         }
         if let max = field.maximum, !(v <= max) {
-            report(node.location, keyPath, "must be at most \(Self.number(max))\(shown)")
+            report(node.location, keyPath, "must be at most \(ConfigField.boundText(max))\(shown)")
             return false
         }
         return true
-    }
-
-    private static func number(_ d: Double) -> String {
-        d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : NumberFormatting.shortest(d)
     }
 
     private mutating func countOrPercent(_ node: YAMLNode, bounds: ConfigField, keyPath: String,

@@ -50,8 +50,12 @@ struct SpecChecker {
                 continue
             }
             if let value = value(pair.value, field.type, bounds: field, keyPath: path) {
+                var members: [String: ConfigSection.MemberLocation] = [:]
+                if case .map = value, let inner = pair.value.pairs {
+                    for p in inner { members[p.keyText] = .init(key: p.key.location, value: p.value.location) }
+                }
                 checked[field.name] = ConfigSection.Entry(value: value, location: pair.value.location,
-                                                          isSecret: pair.value.containsSecret)
+                                                          isSecret: pair.value.containsSecret, members: members)
             } else if field.required {
                 // Reported already; keep it from also being reported missing.
                 checked[field.name] = ConfigSection.Entry(value: .null, location: pair.value.location)

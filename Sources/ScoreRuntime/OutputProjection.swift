@@ -20,21 +20,10 @@ public struct OutputProjection: Sendable {
     /// Checks `output:` against the input schema and the model.
     public init(config: ConfigSection, inputSchema: Schema, task: ModelTask) throws {
         let prediction = config[JobSections.OutputFields.prediction]
-        var confidence: String?
-        switch config["confidence"] {
-        case .bool(false)?: confidence = nil
-        case .string(let s)?: confidence = s
-        default: confidence = "confidence"
-        }
-        if task == .regression { confidence = nil }
+        let confidence = task == .regression ? nil : config[JobSections.OutputFields.confidence]
         var probabilities: [String] = []
         if case .classification(let classes) = task {
-            let prefix: String? = switch config["probabilities"] {
-            case .bool(true)?: "proba_"
-            case .string(let s)?: s
-            default: nil
-            }
-            if let prefix { probabilities = classes.map { prefix + $0.description } }
+            if let prefix = config[JobSections.OutputFields.probabilities] { probabilities = classes.map { prefix + $0.description } }
         }
         let produced = [prediction] + (confidence.map { [$0] } ?? []) + probabilities
         for (key, name) in [("prediction", prediction), ("confidence", confidence ?? "-")] where name.isEmpty {

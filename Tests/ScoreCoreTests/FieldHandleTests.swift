@@ -31,6 +31,37 @@ struct FieldHandleTests {
                               ("base_secs", .int(2))])
         #expect(s[Self.rows] == 4000 && s[Self.codec] == .zstd && !s[Self.header] && s[Self.base] == 2)
     }
+
+    @Test func aNameThatCanBeSwitchedOffReadsAsNilWhenFalse() {
+        let confidence = FieldHandle<String?>.nameOrOff("confidence", default: "confidence", whenTrue: "confidence", doc: "c")
+        let prefix = FieldHandle<String?>.nameOrOff("probabilities", default: nil, whenTrue: "proba_", doc: "p")
+        #expect(confidence.declaration.type == .either(.bool, .string) && confidence.declaration.defaultValue == .string("confidence"))
+        #expect(prefix.declaration.defaultValue == .bool(false))
+        #expect(Self.section([])[confidence] == "confidence" && Self.section([])[prefix] == nil)
+        #expect(Self.section([("confidence", .bool(false))])[confidence] == nil)
+        #expect(Self.section([("confidence", .string("p_max"))])[confidence] == "p_max")
+        #expect(Self.section([("probabilities", .bool(true))])[prefix] == "proba_")
+        #expect(Self.section([("probabilities", .string("p_"))])[prefix] == "p_")
+    }
+
+    @Test func aChoiceAmongRunTimeWordsDeclaresThemAndItsDefault() {
+        let format = FieldHandle<String>.choice("format", among: ["auto", "xgboost"], default: "auto", doc: "f")
+        #expect(format.declaration.type == .choice(["auto", "xgboost"]))
+        #expect(Self.section([])[format] == "auto" && Self.section([("format", .string("xgboost"))])[format] == "xgboost")
+    }
+
+    @Test func aConfigValueConformsToAFieldAsTheCheckerWouldHaveIt() throws {
+        let k = ConfigField("k", .float, minimum: 1, maximum: 10, doc: "k")
+        #expect(try k.conform(.int(3)).get() == .float(3))
+        #expect(k.conform(.int(30)).failureText == "must be at most 10")
+        #expect(k.conform(.float(0.5)).failureText == "must be at least 1")
+        #expect(k.conform(.string("big")).failureText == "expected number, got string \"big\"")
+        #expect(try k.conform(.null).get() == .null)
+        #expect(ConfigField("k", .int, required: true, doc: "k").conform(.null).failureText == "expected integer, got null")
+        #expect(try ConfigField("l", .list(.any), doc: "l").conform(.list([.int(1), .string("a")])).get() == .list([.int(1), .string("a")]))
+        #expect(ConfigField("l", .list(.any), doc: "l").conform(.int(1)).failureText == "expected list, got integer 1")
+        #expect(try ConfigField("m", .map(.int), doc: "m").conform(.map([("a", .count(2))])).get() == .map([("a", .int(2))]))
+    }
 }
 
 /// Rules across a section's fields, declared with them.
@@ -45,4 +76,10 @@ struct ConfigRuleTests {
                                   entries: [("script", .init(value: .null, location: nil)), ("plugin", .init(value: .string("ratio"), location: nil))])
         #expect(rule.violation(in: nulls) == nil, "a null key counts as absent")
     }
+
+}
+
+extension Result where Failure == ConfigMismatch {
+    /// The mismatch's message, or nil on success.
+    var failureText: String? { if case .failure(let m) = self { m.description } else { nil } }
 }

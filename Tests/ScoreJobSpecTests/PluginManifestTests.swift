@@ -61,7 +61,7 @@ import ScoreCore
         let text = Self.valid.replacingOccurrences(of: "default: 1", with: "default: lots")
             .replacingOccurrences(of: "kind: features", with: "kind: validator")
         let e = errors(text)
-        #expect(e.contains { $0.hasPrefix("plugin.yaml:9:33: params.k.default: expected number, got lots") }, "\(e)")
+        #expect(e.contains { $0.hasPrefix("plugin.yaml:9:33: params.k.default: expected number, got string \"lots\"") }, "\(e)")
         #expect(e.contains { $0.contains("outputs: a validator plugin has no outputs") }, "\(e)")
     }
 

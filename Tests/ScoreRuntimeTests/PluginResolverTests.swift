@@ -91,4 +91,73 @@ import BatchScoreTestKit
             #expect(lines.contains("job.yaml:5:9: features[0].params: missing required param 'col' of plugin 'ratio'"), "\(lines)")
         }
     }
+
+    /// A plugin's params are config fields: a job's wrong param is reported at its own `file:line:col` when the
+    /// plan is built (the manifest is a file, so the pure spec check cannot see it), bounds included.
+    @Test func aJobsParamErrorsPointAtEachParam() throws {
+        let dir = try TempDir()
+        try plugin(dir, "plugins", "ratio", "1.0.0")
+        try dir.write("plugins/ratio/plugin.yaml", """
+            name: ratio
+            version: 1.0.0
+            kind: features
+            entry: main.lua
+            params:
+              col: { type: string, required: true }
+              as:  { type: string, default: out }
+              k:   { type: number, default: 2, minimum: 1, maximum: 10 }
+            outputs:
+              "{as}": float64
+            """)
+        try dir.write("data.csv", "a,b\n1,2\n")
+        try dir.write("model.json", smallModel)
+        try dir.write("job.yaml", """
+            version: 1
+            reader: { type: csv, path: data.csv }
+            features:
+              - type: lua
+                plugin: ratio
+                params:
+                  col: a
+                  k: 50
+                  kk: 3
+            model: { path: model.json }
+            writer: { type: csv, path: out.csv }
+            """)
+        do {
+            _ = try makePlan(dir)
+            Issue.record("expected an error")
+        } catch let error as JobSpecErrors {
+            let lines = error.errors.map(\.description)
+            #expect(lines.contains(dir.path + "/job.yaml:8:10: features[0].params.k: must be at most 10"), "\(lines)")
+            #expect(lines.contains(dir.path + "/job.yaml:9:7: features[0].params.kk: plugin 'ratio' has no param 'kk' (did you mean 'k'?)"), "\(lines)")
+        }
+        try dir.write("job.yaml", try String(contentsOfFile: dir.path + "/job.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "k: 50", with: "k: lots").replacingOccurrences(of: "      kk: 3\n", with: ""))
+        do {
+            _ = try makePlan(dir)
+            Issue.record("expected an error")
+        } catch let error as JobSpecErrors {
+            #expect(error.errors.map(\.description) == [dir.path + "/job.yaml:8:10: features[0].params.k: expected number, got string \"lots\""])
+        }
+    }
+
+    @Test func aManifestsBoundsAndDefaultsAreCheckedTogether() throws {
+        let dir = try TempDir()
+        try plugin(dir, "p", "ratio", "1.0.0")
+        let file = dir.path + "/p/ratio/plugin.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "k:   { type: number, default: 2 }", with: "k:   { type: number, default: 20, minimum: 5, maximum: 1 }")
+            .replacingOccurrences(of: "as:  { type: string, default: out }", with: "as:  { type: string, default: out, minimum: 0 }")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try PluginResolver.load(folder: dir.path + "/p/ratio")
+            Issue.record("expected an error")
+        } catch let error as JobSpecErrors {
+            let lines = error.errors.map(\.description)
+            #expect(lines.contains { $0.contains("params.as.minimum: only an integer or number param has bounds") }, "\(lines)")
+            #expect(lines.contains { $0.contains("params.k.maximum: is below the minimum (5)") }, "\(lines)")
+            #expect(lines.contains { $0.contains("params.k.default: must be at most 1") }, "\(lines)")
+        }
+    }
 }

@@ -38,7 +38,7 @@ public enum PluginListing {
         if m.params.isEmpty { lines.append("    (none)") }
         for p in m.params {
             let def = p.required ? "required" : (p.defaultValue.map { "default \(show($0))" } ?? "optional")
-            lines.append("    \(p.name): \(p.type) (\(def))\(p.doc.isEmpty ? "" : " — \(p.doc)")")
+            lines.append("    \(p.name): \(PluginManifest.spelling(of: p.type))\(bounds(p)) (\(def))\(p.doc.isEmpty ? "" : " — \(p.doc)")")
         }
         if !m.inputs.isEmpty {
             lines.append("  inputs:")
@@ -58,5 +58,15 @@ public enum PluginListing {
     static func show(_ value: ConfigValue) -> String {
         if case .string(let s) = value { return "\"\(s)\"" }
         return value.description
+    }
+
+    /// ` 1…10`, ` ≥ 0`, ` ≤ 1`, or nothing for a param without bounds.
+    static func bounds(_ p: ConfigField) -> String {
+        switch (p.minimum.map(ConfigField.boundText), p.maximum.map(ConfigField.boundText)) {
+        case (let min?, let max?): " \(min)…\(max)"
+        case (let min?, nil): " ≥ \(min)"
+        case (nil, let max?): " ≤ \(max)"
+        case (nil, nil): ""
+        }
     }
 }

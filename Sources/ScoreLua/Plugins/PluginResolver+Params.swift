@@ -2,30 +2,36 @@ import ScoreCore
 import ScoreJobSpec
 
 extension PluginResolver {
-    /// Checks a step's params against the manifest: unknown params (with a near-miss hint), missing
-    /// required ones and wrong types are errors; defaults fill what is left out. Integers given for
-    /// a `number` param become floats, so the hook always sees the declared type.
+    /// Checks a step's params against the manifest's declarations, with the same type system and wording as
+    /// built-in fields: unknown params (with a near-miss hint), missing required ones, wrong types and values out
+    /// of bounds are errors; defaults fill what is left out. Integers given for a `number` param become floats,
+    /// so the hook always sees the declared type.
+    /// - Parameters:
+    ///   - location: the step's `params` mapping (where a missing param is reported).
+    ///   - members: where each given param's key and value stand, so its error points at it.
     /// - Returns: the params in the manifest's order (absent params without a default are left out).
-    /// - Throws: `JobSpecErrors`, every problem at `location` (the step's `params`).
+    /// - Throws: `JobSpecErrors`, every problem found.
     public static func checkParams(_ params: [(key: String, value: ConfigValue)], manifest: PluginManifest,
-                                   at location: SourceLocation?, keyPath: String) throws -> [(key: String, value: ConfigValue)] {
+                                   at location: SourceLocation?, members: [String: ConfigSection.MemberLocation] = [:],
+                                   keyPath: String) throws -> [(key: String, value: ConfigValue)] {
         var errors: [JobSpecError] = []
         var given: [String: ConfigValue] = [:]
         let names = manifest.params.map(\.name)
         for (key, value) in params {
             let path = keyPath.isEmpty ? key : "\(keyPath).\(key)"
             guard let param = manifest.param(key) else {
-                errors.append(JobSpecError(at: location, path, "plugin '\(manifest.name)' has no param '\(key)'",
+                errors.append(JobSpecError(at: members[key]?.key ?? location, path, "plugin '\(manifest.name)' has no param '\(key)'",
                                            hint: NearMiss.hint(for: key, among: names)
                                                ?? (names.isEmpty ? "it takes no params" : "its params: \(names.joined(separator: ", "))")))
                 continue
             }
             if value == .null, param.required {
-                errors.append(JobSpecError(at: location, path, "a required param cannot be null"))
-            } else if let accepted = param.accept(value) {
-                given[key] = accepted
-            } else {
-                errors.append(JobSpecError(at: location, path, "expected \(param.type), got \(describe(value))"))
+                errors.append(JobSpecError(at: members[key]?.value ?? location, path, "a required param cannot be null"))
+                continue
+            }
+            switch param.conform(value) {
+            case .success(let accepted): given[key] = accepted
+            case .failure(let mismatch): errors.append(JobSpecError(at: members[key]?.value ?? location, path, mismatch.description))
             }
         }
         var out: [(key: String, value: ConfigValue)] = []
@@ -92,20 +98,6 @@ extension PluginResolver {
         case .string(let s): s.isEmpty ? nil : s
         case .int, .float, .bool, .count: value.description
         default: nil
-        }
-    }
-
-    /// `string "abc"`, `integer 5`, `list` — how a wrong value is named in a message.
-    static func describe(_ value: ConfigValue) -> String {
-        switch value {
-        case .null: "null"
-        case .string(let s): "string \"\(s)\""
-        case .int(let i), .count(let i): "integer \(i)"
-        case .float: "number \(value)"
-        case .bool(let b): "boolean \(b)"
-        case .percent: "percent \(value)"
-        case .list: "list"
-        case .map, .section: "mapping"
         }
     }
 }
