@@ -79,8 +79,10 @@ public enum ModelVerifier {
                 throw InputError(.inconsistent, file: expectedPath, "has fewer rows than \(dataPath)")
             }
             guard reference.rowsRead == batch.rowsRead, batch.rejections.isEmpty, reference.rejections.isEmpty else {
+                // Name the file the rejected row is in: the data, else the reference.
                 let first = batch.rejections.first ?? reference.rejections.first
-                throw InputError(first == nil ? .inconsistent : .malformed, file: first == nil ? expectedPath : dataPath, line: first?.line,
+                let file = batch.rejections.isEmpty ? expectedPath : dataPath
+                throw InputError(first == nil ? .inconsistent : .malformed, file: file, line: first?.line,
                                  first?.reason ?? "rows do not line up with \(dataPath)")
             }
             var verdicts = RowVerdicts(rowCount: batch.batch.rowCount)

@@ -3,6 +3,7 @@ public struct ConfigMismatch: Error, Sendable, Equatable, CustomStringConvertibl
     private enum Reason: Equatable, Sendable {
         case type(expected: String, got: String)
         case below(String), above(String)
+        case notFinite
     }
     private let reason: Reason
 
@@ -17,11 +18,21 @@ public struct ConfigMismatch: Error, Sendable, Equatable, CustomStringConvertibl
         case .type(let expected, let got): "expected \(expected), got \(got)"
         case .below(let min): "must be at least \(min)"
         case .above(let max): "must be at most \(max)"
+        case .notFinite: "must be a finite number"
         }
     }
 
+    /// The same mismatch with the value left out of the message (it came from `${VAR}`).
+    public var redacted: ConfigMismatch {
+        if case .type(let expected, _) = reason { return .init(reason: .type(expected: expected, got: "<redacted>")) }
+        return self
+    }
+
+    var isTypeMismatch: Bool { if case .type = reason { true } else { false } }
+
     static func below(_ min: Double) -> ConfigMismatch { .init(reason: .below(ConfigField.boundText(min))) }
     static func above(_ max: Double) -> ConfigMismatch { .init(reason: .above(ConfigField.boundText(max))) }
+    static let notFinite = ConfigMismatch(reason: .notFinite)
 }
 
 extension ConfigField {
@@ -38,7 +49,11 @@ extension ConfigField {
         switch (type, value) {
         case (.any, _): return .success(value)
         case (.nullable, .null): return .success(.null)
-        case (.nullable(let inner), _): return conform(value, to: inner)
+        case (.nullable(let inner), _):
+            // A wrong type names the whole declaration ("integer or null"), as the spec checker does.
+            let result = conform(value, to: inner)
+            if case .failure(let m) = result, m.isTypeMismatch { return mismatch }
+            return result
         case (.either(let a, let b), _):
             if case .success(let v) = conform(value, to: a) { return .success(v) }
             if case .success(let v) = conform(value, to: b) { return .success(v) }
@@ -49,7 +64,9 @@ extension ConfigField {
         case (.bool, .bool): return .success(value)
         case (.int, .int(let i)), (.int, .count(let i)): return bounded(Double(i), .int(i))
         case (.float, .int(let i)), (.float, .count(let i)): return bounded(Double(i), .float(Double(i)))
-        case (.float, .float(let d)): return bounded(d, value)
+        case (.float, .float(let d)):
+            guard d.isFinite else { return .failure(.notFinite) }
+            return bounded(d, value)
         case (.countOrPercent, .count(let i)), (.countOrPercent, .int(let i)): return bounded(Double(i), .count(i))
         case (.countOrPercent, .percent): return .success(value)
         case (.list(let element), .list(let items)):

@@ -107,11 +107,14 @@ public struct ConfigSection: Sendable, Equatable, CustomStringConvertible {
         public var key: SourceLocation
         /// The value's place (for a value of the wrong type).
         public var value: SourceLocation
+        /// True when the value came from `${VAR}`: an error about it must not print it.
+        public var isSecret: Bool
 
         /// Creates the pair.
-        public init(key: SourceLocation, value: SourceLocation) {
+        public init(key: SourceLocation, value: SourceLocation, isSecret: Bool = false) {
             self.key = key
             self.value = value
+            self.isSecret = isSecret
         }
     }
 

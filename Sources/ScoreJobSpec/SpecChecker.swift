@@ -52,7 +52,7 @@ struct SpecChecker {
             if let value = value(pair.value, field.type, bounds: field, keyPath: path) {
                 var members: [String: ConfigSection.MemberLocation] = [:]
                 if case .map = value, let inner = pair.value.pairs {
-                    for p in inner { members[p.keyText] = .init(key: p.key.location, value: p.value.location) }
+                    for p in inner { members[p.keyText] = .init(key: p.key.location, value: p.value.location, isSecret: p.value.containsSecret) }
                 }
                 checked[field.name] = ConfigSection.Entry(value: value, location: pair.value.location,
                                                           isSecret: pair.value.containsSecret, members: members)

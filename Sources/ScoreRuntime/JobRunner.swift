@@ -257,7 +257,7 @@ private struct Run {
                         metadata: ["workers": "\(workers)", "asked": "\(plan.workers)"])
         }
         report(.running)
-        let pipeline = Pipeline(capacity: 2 * workers)
+        let pipeline = Pipeline(capacity: 2 * workers, cores: plan.cores)
         let sizer = BatchSizer(fixed: plan.batchRows, inFlight: pipeline.capacity)
         let scorers = try (0 ..< workers).map { try BatchScorer(plan: plan, encoder: writer.encoder, clock: clock, first: $0 == 0) }
         let threads = ThreadGroup()

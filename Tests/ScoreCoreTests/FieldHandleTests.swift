@@ -61,6 +61,10 @@ struct FieldHandleTests {
         #expect(try ConfigField("l", .list(.any), doc: "l").conform(.list([.int(1), .string("a")])).get() == .list([.int(1), .string("a")]))
         #expect(ConfigField("l", .list(.any), doc: "l").conform(.int(1)).failureText == "expected list, got integer 1")
         #expect(try ConfigField("m", .map(.int), doc: "m").conform(.map([("a", .count(2))])).get() == .map([("a", .int(2))]))
+        #expect(k.conform(.float(.nan)).failureText == "must be a finite number")
+        #expect(ConfigField("n", .nullable(.int), required: true, doc: "n").conform(.string("x")).failureText
+                == "expected integer or null, got string \"x\"")
+        #expect(k.conform(.string("s3cret")).map { $0 }.mapError(\.redacted).failureText == "expected number, got <redacted>")
     }
 }
 

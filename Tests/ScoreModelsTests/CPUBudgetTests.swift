@@ -28,7 +28,34 @@ struct CPUBudgetTests {
         budget.release(2)
         #expect(budget.available == 2)
         #expect(budget.borrow(upTo: 1) == 1 && budget.available == 1)
+        budget.giveBack(1)
+    }
+
+    /// A waiting worker's lent core goes to loops only, never to another job's reservation, and comes back
+    /// to its worker whichever of the two — the loop giving back, the worker reclaiming — happens first.
+    @Test func lentCoresGoToLoopsNotToReservations() {
+        let budget = CPUBudget(cores: 2)
+        #expect(budget.reserve(upTo: 2) == 2)
+        budget.lend()
+        #expect(budget.available == 1)
+        #expect(budget.reserve(upTo: 2) == 1, "a new job gets its one guaranteed worker, not the lent core")
         budget.release(1)
+        // The loop gives back before the worker reclaims.
+        #expect(budget.borrow(upTo: 4) == 1 && budget.available == 0)
+        budget.giveBack(1)
+        #expect(budget.available == 1)
+        budget.reclaim()
+        #expect(budget.available == 0)
+        // The worker reclaims while the loop still holds the core: oversubscribed until the loop ends.
+        budget.lend()
+        #expect(budget.borrow(upTo: 1) == 1)
+        budget.reclaim()
+        #expect(budget.available == 0 && budget.reserve(upTo: 1) == 1)
+        budget.release(1)
+        budget.giveBack(1)
+        #expect(budget.available == 0, "every core is back with the first job's workers")
+        budget.release(2)
+        #expect(budget.available == 2)
     }
 
     /// Every index runs once, the borrowed cores come back, and no more threads run at once than

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ScoreCore
 import ScoreIO
@@ -28,6 +29,27 @@ extension EngineTests {
                 done.signal()
             }.start()
             return done
+        }
+
+        /// A worker waiting for a unit lends its reserved core (the reader's column loops may borrow it) and
+        /// takes it back when the unit comes; a worker that finds work at once lends nothing.
+        @Test func aWaitingWorkerLendsItsCoreUntilItHasWork() throws {
+            let budget = CPUBudget(cores: 2)
+            #expect(budget.reserve(upTo: 2) == 2 && budget.available == 0)
+            let p = Pipeline(capacity: 4, cores: budget)
+            p.submit(Self.unit(0))
+            #expect(p.nextWork()?.seq == 0 && budget.available == 0)  // no wait, nothing lent
+            let got = Mutex<Int?>(nil)
+            let done = Self.start { got.withLock { $0 = p.nextWork()?.seq } }
+            let deadline = Date().addingTimeInterval(30)
+            while budget.available == 0 && Date() < deadline { usleep(1000) }
+            #expect(budget.available == 1, "the waiting worker's core is free to borrow")
+            p.submit(Self.unit(1))
+            done.wait()
+            #expect(got.withLock { $0 } == 1)
+            #expect(budget.available == 0, "the worker took its core back")
+            budget.release(2)
+            #expect(budget.available == 2)
         }
 
         @Test func outcomesComeOutInSequenceOrderWhateverOrderWorkersFinish() throws {

@@ -4,6 +4,7 @@ import ScoreCore
 import ScoreJobSpec
 @testable import ScoreRuntime
 import ScoreLua
+import ScoreBuiltins
 import BatchScoreTestKit
 
 /// Finding plugins on the search path, version pins, and a step's params against the manifest.
@@ -139,6 +140,29 @@ import BatchScoreTestKit
             Issue.record("expected an error")
         } catch let error as JobSpecErrors {
             #expect(error.errors.map(\.description) == [dir.path + "/job.yaml:8:10: features[0].params.k: expected number, got string \"lots\""])
+        }
+    }
+
+    @Test func aSecretParamIsNotPrintedInItsError() throws {
+        let dir = try TempDir()
+        try plugin(dir, "plugins", "ratio", "1.0.0")
+        try dir.write("data.csv", "a,b\n1,2\n")
+        try dir.write("model.json", smallModel)
+        try dir.write("job.yaml", """
+            version: 1
+            reader: { type: csv, path: data.csv }
+            features: [{ type: lua, plugin: ratio, params: { col: a, k: "${K}" } }]
+            model: { path: model.json }
+            writer: { type: csv, path: out.csv }
+            """)
+        let registry = BuiltinPlugins.registry
+        let spec = try JobSpecLoader.load(path: dir.path + "/job.yaml", registry: registry, overrides: [],
+                                          environment: ["K": "hunter2"])
+        #expect {
+            _ = try ScoringPlan.build(spec: spec, registry: registry)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("features[0].params.k: expected number, got <redacted>") && !text.contains("hunter2")
         }
     }
 

@@ -31,7 +31,9 @@ extension PluginResolver {
             }
             switch param.conform(value) {
             case .success(let accepted): given[key] = accepted
-            case .failure(let mismatch): errors.append(JobSpecError(at: members[key]?.value ?? location, path, mismatch.description))
+            case .failure(let mismatch):
+                let shown = members[key]?.isSecret == true ? mismatch.redacted : mismatch
+                errors.append(JobSpecError(at: members[key]?.value ?? location, path, shown.description))
             }
         }
         var out: [(key: String, value: ConfigValue)] = []

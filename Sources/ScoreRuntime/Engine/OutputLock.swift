@@ -23,7 +23,7 @@ final class OutputLock {
                 let code = errno
                 close(fd)
                 if code == EWOULDBLOCK {
-                    throw OutputError(.locked, file: output, "another batchscore run is writing \(output) (it holds \(path)); wait for it to finish, or write elsewhere")
+                    throw OutputError(.locked, file: output, "another batchscore run is writing this file (it holds \(path)); wait for it to finish, or write elsewhere")
                 }
                 throw OutputError(.unwritable, file: output, "cannot lock \(path): \(String(cString: strerror(code)))")
             }

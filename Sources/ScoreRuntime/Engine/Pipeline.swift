@@ -14,6 +14,8 @@ final class Pipeline: @unchecked Sendable {
     typealias Outcome = Result<BatchScorer.Scored, any Error>
 
     let capacity: Int
+    /// The budget the workers' cores were reserved from; a worker lends its core while it waits for a unit.
+    private let cores: CPUBudget?
     private let condition = NSCondition()
     // Guarded by `condition`:
     /// At most `capacity` entries, so taking from the front is cheap.
@@ -24,8 +26,9 @@ final class Pipeline: @unchecked Sendable {
     private var sourceDone = false
     private var cancelled = false
 
-    init(capacity: Int) {
+    init(capacity: Int, cores: CPUBudget? = nil) {
         self.capacity = max(1, capacity)
+        self.cores = cores
     }
 
     // MARK: Reader side
@@ -73,7 +76,13 @@ final class Pipeline: @unchecked Sendable {
     func nextWork() -> (seq: Int, unit: ReadUnit)? {
         condition.lock()
         defer { condition.unlock() }
-        while queue.isEmpty && !sourceDone && !cancelled { condition.wait() }
+        if queue.isEmpty && !sourceDone && !cancelled {
+            // An idle worker's core is free for the reader's and the writer's column loops until it has work
+            // (Parquet -> Parquet with 2 workers on 2 cores: the reader decodes on both while they wait).
+            cores?.lend()
+            defer { cores?.reclaim() }
+            while queue.isEmpty && !sourceDone && !cancelled { condition.wait() }
+        }
         guard !cancelled, !queue.isEmpty else { return nil }
         return queue.removeFirst()
     }
