@@ -113,6 +113,8 @@ public enum FuzzTargets {
         let text = String(decoding: data, as: UTF8.self)
         _ = try? JobSpecLoader.load(text: text, fileName: "/tmp/batchscore-fuzz-spec/job.yaml", registry: registry,
                                     environment: ["HOME": "/tmp", "FUZZ": "x"])
+        // The same YAML as a plugin manifest: its checks (param types, bounds, defaults) run on the same tree.
+        _ = try? PluginManifestLoader.load(text: text, file: "plugin.yaml", folderName: nil)
     }
 
     // MARK: - Model loaders (from bytes)

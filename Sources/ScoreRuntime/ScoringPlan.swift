@@ -189,7 +189,8 @@ public final class ScoringPlan {
                                "model file not found: \(config.isSecret("path") ? "<redacted>" : path)")
         }
         do {
-            let (model, bytes) = try ModelLoader.load(path: path, format: config[JobSections.modelFormat([])], registry: registry)
+            let (model, bytes) = try ModelLoader.load(path: path, format: config[JobSections.modelFormat(registry.specs(.model).map(\.type))],
+                                                    registry: registry)
             return (model, path, bytes)
         } catch let unknown as ModelLoader.UnknownFormat {
             throw JobSpecError(at: config.location(of: unknown.named == nil ? "path" : "format"),

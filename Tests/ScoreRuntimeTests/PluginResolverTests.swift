@@ -91,6 +91,12 @@ import BatchScoreTestKit
             #expect(lines.contains("job.yaml:5:9: features[0].params.k: expected number, got string \"big\""), "\(lines)")
             #expect(lines.contains("job.yaml:5:9: features[0].params: missing required param 'col' of plugin 'ratio'"), "\(lines)")
         }
+        // A string param takes text only: a bare number is refused (plugins/README.md says to quote it).
+        #expect {
+            _ = try PluginResolver.checkParams([("col", .int(123))], manifest: manifest, at: at, keyPath: "p")
+        } throws: { error in
+            "\(error)".contains("p.col: expected string, got integer 123")
+        }
     }
 
     /// A plugin's params are config fields: a job's wrong param is reported at its own `file:line:col` when the
