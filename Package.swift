@@ -6,12 +6,21 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "batchscore", targets: ["batchscore"]),
+        .executable(name: "batchscore-server", targets: ["batchscore-server"]),
         // The engine as a library (ScoringJob), with what its API names: specs, the CPU budget, built-ins.
         .library(name: "ScoreRuntime", targets: ["ScoreRuntime", "ScoreBuiltins", "ScoreJobSpec", "ScoreCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The job service's packages: only ScoreService and batchscore-server depend on them, so the
+        // CLI and the core build without them (DESIGN.md).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // System libraries. Only ScoreLinalg imports CBLAS, only ScoreJobSpec imports CYAML.
@@ -61,6 +70,23 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // The job service: HTTP API, the durable job queue (SQLite), tokens, metrics, the status page.
+        .target(name: "ScoreService", dependencies: [
+            "ScoreRuntime", "ScoreBuiltins", "ScoreCore", "ScoreJobSpec", "ScoreIO",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.embedInCode("openapi.yaml")]),
+        .executableTarget(name: "batchscore-server", dependencies: [
+            "ScoreService", "ScoreRuntime", "ScoreJobSpec", "ScoreCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         // What every test target shares: scratch folders, a silent logger, a simple CSV parser.
         .target(name: "BatchScoreTestKit", dependencies: [.product(name: "Logging", package: "swift-log")],
                 path: "Tests/BatchScoreTestKit"),
@@ -74,6 +100,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         // Replays fuzz/corpus/*/ and fuzz/regressions/*/ (read in place through #filePath).
         .testTarget(name: "ScoreFuzzTargetsTests", dependencies: ["ScoreFuzzTargets"]),
+        // The job service end to end: a real batchscore-server on loopback, and its parts.
+        .testTarget(name: "ScoreServiceTests", dependencies: ["BatchScoreTestKit", "ScoreService", "ScoreRuntime"]),
         .testTarget(name: "ScoreRuntimeTests", dependencies: ["BatchScoreTestKit", 
             "ScoreRuntime", "ScoreBuiltins", "ScoreLua", "ScoreCore", "ScoreJobSpec", "ScoreIO", "ScoreModels",
             .product(name: "Logging", package: "swift-log"),

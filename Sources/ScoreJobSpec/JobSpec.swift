@@ -64,9 +64,17 @@ extension JobSpec {
     /// This job with `section`'s `path` set to `value` (kept at the old key's place in the file, for
     /// messages), its canonical text re-rendered so hashes and checkpoints see the job as run.
     public func settingPath(_ section: WritableKeyPath<JobSpec, ConfigSection>, to value: String) -> JobSpec {
+        setting(section, key: "path", to: value)
+    }
+
+    /// This job with `section`'s string `key` set to `value`, as `settingPath` does for `path`
+    /// (the job service rewrites every path of a submitted job this way). `isSecret` marks the new
+    /// value for redaction (a path built from a `${VAR}` one).
+    public func setting(_ section: WritableKeyPath<JobSpec, ConfigSection>, key: String, to value: String,
+                        isSecret: Bool = false) -> JobSpec {
         var spec = self
-        let location = spec[keyPath: section].location(of: "path")
-        spec[keyPath: section].set("path", .init(value: .string(value), location: location))
+        let location = spec[keyPath: section].location(of: key)
+        spec[keyPath: section].set(key, .init(value: .string(value), location: location, isSecret: isSecret))
         spec.canonicalText = CanonicalText.render(spec)
         return spec
     }

@@ -18,7 +18,10 @@ import ScoreBuiltins
 public final class ScoringJob: Sendable {
     /// The job's `name`, or its file when the spec has none.
     public let name: String
+    /// Where the job reads and writes (its predictions, its quarantine).
+    public let endpoints: JobEndpoints
     private let options: JobOptions
+    private let manifestFacts: RunManifestBuilder.Facts
     private let stop: StopToken
     /// The plan, until `run` takes it: a job runs once.
     private let plan: Mutex<HandOver<ScoringPlan>?>
@@ -28,6 +31,8 @@ public final class ScoringJob: Sendable {
     public init(spec: JobSpec, options: JobOptions = JobOptions()) throws {
         let plan = try ScoringPlan.build(spec: spec, registry: options.registry, cores: options.cores ?? CPUBudget())
         name = spec.name ?? spec.file
+        endpoints = plan.endpoints
+        manifestFacts = RunManifestBuilder.Facts(plan: plan)
         // A token of its own, so `cancel()` stops this job only, also when the caller passed one
         // token (a shutdown switch, say) to several jobs: that one still stops them all.
         if let outer = options.stop {
@@ -56,6 +61,12 @@ public final class ScoringJob: Sendable {
 
     /// The stack of a job's own threads, as the engine's (`ThreadGroup`).
     static let threadStack = 8 << 20
+
+    /// What ran — the tool, the spec's and model's hashes, the input's size and mtime now — for
+    /// `SummaryDocument`; call it after `run`.
+    public func manifest(startedAt: Date, finishedAt: Date) -> RunManifest {
+        manifestFacts.manifest(startedAt: startedAt, finishedAt: finishedAt)
+    }
 
     /// The latest progress: phase, rows read / written / quarantined, rows/s, ETA.
     public var progress: JobProgress { latest.withLock { $0 } }
