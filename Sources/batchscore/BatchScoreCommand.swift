@@ -12,5 +12,6 @@ struct BatchScoreCommand: ParsableCommand {
             3 error budget (runtime.max_rejected) exceeded · 64 bad command-line usage.
             """,
         version: BatchScoreVersion.current,
-        subcommands: [RunCommand.self, PipeCommand.self, ValidateCommand.self, PluginsCommand.self, ModelCommand.self])
+        subcommands: [RunCommand.self, PipeCommand.self, ValidateCommand.self, PluginsCommand.self, ModelCommand.self,
+                      SubmitCommand.self, JobsCommand.self])
 }

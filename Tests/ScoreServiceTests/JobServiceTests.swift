@@ -250,4 +250,47 @@ import BatchScoreTestKit
         let badState = try await s.client.send("GET", "/v1/jobs?state=pending", token: s.token)
         #expect(badState.status == 400)
     }
+
+    @Test func theCLIClientSubmitsWaitsAndDownloads() async throws {
+        let s = try Setup(rows: 4000)
+        let yaml = ServiceFixtures.job()
+        let expected = try ServiceFixtures.cliOutputs(yaml, root: s.root)
+        try s.root.write("job.yaml", yaml)
+        let env = ["BATCHSCORE_TOKEN": s.token, "BATCHSCORE_SERVER": s.server.base]
+        let cli = ServerProcess.cliBinary
+        let submitted = try ServerProcess.runTool(cli, ["submit", s.root.file("job.yaml"), "--wait", "--progress", "none"], environment: env)
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        let id = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(id.hasPrefix("job_"))
+        #expect(submitted.stderr.contains("succeeded"))
+        let out = s.root.file("downloaded.csv")
+        let download = try ServerProcess.runTool(cli, ["jobs", "output", id, "--out", out], environment: env)
+        #expect(download.status == 0, "\(download.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == expected.predictions)
+        let quarantine = try ServerProcess.runTool(cli, ["jobs", "output", id, "--quarantine"], environment: env)
+        #expect(Data(quarantine.stdout.utf8) == expected.quarantine)
+        let list = try ServerProcess.runTool(cli, ["jobs", "list"], environment: env)
+        #expect(list.stdout.hasPrefix(id + "\tsucceeded\t4000"), "\(list.stdout)")
+        let status = try ServerProcess.runTool(cli, ["jobs", "status", id], environment: env)
+        #expect(status.stdout.contains("job \(id): succeeded"))
+        let cancel = try ServerProcess.runTool(cli, ["jobs", "cancel", id], environment: env)
+        #expect(cancel.status == 1)
+        #expect(cancel.stderr.contains("409"))
+        // An upload, waited for.
+        try s.root.write("other.csv", ServiceFixtures.customers(rows: 300))
+        let uploaded = try ServerProcess.runTool(cli, ["submit", s.root.file("job.yaml"), "--input", s.root.file("other.csv"), "--wait", "--progress", "none"], environment: env)
+        #expect(uploaded.status == 0, "\(uploaded.stderr)")
+        // A spec the server refuses exits 2 with the key's location in the submitted file.
+        try s.root.write("bad.yaml", yaml.replacingOccurrences(of: "path: data.csv", with: "path: /etc/passwd"))
+        let bad = try ServerProcess.runTool(cli, ["submit", s.root.file("bad.yaml")], environment: env)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("job.yaml:3:"), "\(bad.stderr)")
+        // A job that exceeds its error budget exits 3, as `batchscore run` would.
+        try s.root.write("strict.yaml", yaml.replacingOccurrences(of: "max_rejected: 5%", with: "max_rejected: 0"))
+        let strict = try ServerProcess.runTool(cli, ["submit", s.root.file("strict.yaml"), "--wait", "--progress", "none"], environment: env)
+        #expect(strict.status == 3, "\(strict.stderr)")
+        let noToken = try ServerProcess.runTool(cli, ["jobs", "list"], environment: ["BATCHSCORE_TOKEN": "", "BATCHSCORE_SERVER": s.server.base])
+        #expect(noToken.status == 1)
+        #expect(noToken.stderr.contains("BATCHSCORE_TOKEN"))
+    }
 }
