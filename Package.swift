@@ -101,7 +101,7 @@ let package = Package(
         // Replays fuzz/corpus/*/ and fuzz/regressions/*/ (read in place through #filePath).
         .testTarget(name: "ScoreFuzzTargetsTests", dependencies: ["ScoreFuzzTargets"]),
         // The job service end to end: a real batchscore-server on loopback, and its parts.
-        .testTarget(name: "ScoreServiceTests", dependencies: ["BatchScoreTestKit", "ScoreService", "ScoreRuntime"]),
+        .testTarget(name: "ScoreServiceTests", dependencies: ["BatchScoreTestKit", "ScoreService", "ScoreRuntime", "ScoreBuiltins", "ScoreJobSpec", "ScoreCore"]),
         .testTarget(name: "ScoreRuntimeTests", dependencies: ["BatchScoreTestKit", 
             "ScoreRuntime", "ScoreBuiltins", "ScoreLua", "ScoreCore", "ScoreJobSpec", "ScoreIO", "ScoreModels",
             .product(name: "Logging", package: "swift-log"),

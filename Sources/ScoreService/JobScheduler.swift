@@ -51,7 +51,8 @@ actor JobScheduler: Service {
                 guard let claimed else { break }
                 start(claimed)
             }
-            if now - lastSweep > 60 {
+            // Retention is swept every minute (sooner when it is shorter than two).
+            if now - lastSweep > min(60, max(1, context.config.retentionSeconds / 2)) {
                 lastSweep = now
                 await context.sweepRetention(now: now)
             }
@@ -176,7 +177,7 @@ actor JobScheduler: Service {
     }
 
     /// How an attempt ended.
-    private enum AttemptOutcome {
+    enum AttemptOutcome: Sendable {
         case succeeded(JobSummary)
         case failed(message: String, exitCode: Int32, transient: Bool, summary: JobSummary?)
         /// Stopped: by a cancel (the row says so) or by the shutdown (back to the queue).
@@ -213,42 +214,7 @@ actor JobScheduler: Service {
                     job.bytesRead = progress.bytesRead
                     job.totalBytes = progress.totalBytes
                 }
-                switch outcome {
-                case .succeeded(let summary):
-                    Self.copyCounts(summary, to: &job)
-                    job.state = .succeeded
-                    job.exitCode = 0
-                    job.error = nil
-                    job.finishedAt = now
-                case .stopped(let summary):
-                    Self.copyCounts(summary, to: &job)
-                    if job.cancelRequested {
-                        job.state = .cancelled
-                        job.exitCode = 1
-                        job.finishedAt = now
-                    } else {
-                        // Stopped by the shutdown: back to the queue, resumed by the next start;
-                        // the attempt is not the job's fault, so it is not counted.
-                        job.state = .queued
-                        job.attempts -= 1
-                        job.notBefore = now
-                    }
-                case .failed(let message, let exitCode, let transient, let summary):
-                    Self.copyCounts(summary, to: &job)
-                    job.error = message
-                    if transient && job.attempts < job.maxAttempts && !shuttingDown {
-                        job.state = .queued
-                        let backoff = min(config.retryMaxSeconds, config.retryBaseSeconds * pow(2, Double(job.attempts - 1)))
-                        job.notBefore = now + backoff * Double.random(in: 0.5 ... 1)
-                    } else if transient && shuttingDown && job.attempts < job.maxAttempts {
-                        job.state = .queued
-                        job.notBefore = now
-                    } else {
-                        job.state = .failed
-                        job.exitCode = Int(exitCode)
-                        job.finishedAt = now
-                    }
-                }
+                Self.settle(&job, outcome, now: now, config: config, shuttingDown: shuttingDown, jitter: Double.random(in: 0.5 ... 1))
             }
         } catch {
             logger.error("cannot record the job's end; the next start resumes it", metadata: ["error": "\(error)"])
@@ -265,6 +231,48 @@ actor JobScheduler: Service {
                 context.metrics.rowsScored.increment(by: Int64(final.rowsWritten))
                 context.metrics.rowsRejected.increment(by: Int64(final.rowsQuarantined))
                 context.metrics.jobDuration.recordNanoseconds(Int64((now - (final.firstStartedAt ?? now)) * 1e9))
+            }
+        }
+    }
+
+    /// The row after an attempt ended with `outcome`: succeeded; cancelled (a cancel was asked);
+    /// back in the queue (stopped by a shutdown, uncounted; or a transient failure with attempts
+    /// left, after `base · 2^(attempt-1)` seconds capped at the maximum, times `jitter` in 0.5 ... 1);
+    /// or failed with the CLI's exit code.
+    static func settle(_ job: inout JobRecord, _ outcome: AttemptOutcome, now: Double, config: ServeConfiguration,
+                       shuttingDown: Bool, jitter: Double) {
+        switch outcome {
+        case .succeeded(let summary):
+            copyCounts(summary, to: &job)
+            job.state = .succeeded
+            job.exitCode = 0
+            job.error = nil
+            job.finishedAt = now
+        case .stopped(let summary):
+            copyCounts(summary, to: &job)
+            if job.cancelRequested {
+                job.state = .cancelled
+                job.exitCode = 1
+                job.finishedAt = now
+            } else {
+                // Stopped by the shutdown: back to the queue, resumed by the next start; the
+                // attempt is not the job's fault, so it is not counted.
+                job.state = .queued
+                job.attempts -= 1
+                job.notBefore = now
+            }
+        case .failed(let message, let exitCode, let transient, let summary):
+            copyCounts(summary, to: &job)
+            job.error = message
+            if transient && job.attempts < job.maxAttempts {
+                job.state = .queued
+                // A shutdown retries at the next start without waiting.
+                let backoff = min(config.retryMaxSeconds, config.retryBaseSeconds * pow(2, Double(job.attempts - 1)))
+                job.notBefore = shuttingDown ? now : now + backoff * jitter
+            } else {
+                job.state = .failed
+                job.exitCode = Int(exitCode)
+                job.finishedAt = now
             }
         }
     }

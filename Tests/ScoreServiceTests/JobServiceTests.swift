@@ -293,4 +293,50 @@ import BatchScoreTestKit
         #expect(noToken.status == 1)
         #expect(noToken.stderr.contains("BATCHSCORE_TOKEN"))
     }
+
+    @Test func aDryRunValidatesAndQueuesNothing() async throws {
+        let s = try Setup(rows: 10)
+        let ok = try await s.client.submit(ServiceFixtures.job(), token: s.token, query: "?dry_run=true")
+        #expect(ok.status == 200, "\(ok.text)")
+        #expect(ok.json["valid"] as? Bool == true)
+        #expect((ok.json["output_columns"] as? [String])?.contains("prediction") == true)
+        try s.root.write("narrow.csv", "id,age\n1,30\n")
+        let bad = try await s.client.submit(ServiceFixtures.job(input: "narrow.csv"), token: s.token, query: "?dry_run=true")
+        #expect(bad.status == 422, "\(bad.text)")
+        let listed = try await s.client.send("GET", "/v1/jobs", token: s.token)
+        #expect((listed.json["jobs"] as? [Any])?.isEmpty == true)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: s.data.path + "/jobs")) ?? []).isEmpty)
+    }
+
+    @Test func higherPriorityRunsFirstAndFinishedJobsExpire() async throws {
+        let root = try TempDir(), data = try TempDir()
+        try ServiceFixtures.install(into: root, rows: 60_000)
+        try root.write("small.csv", ServiceFixtures.customers(rows: 50))
+        try root.write("serve.yaml", "max_concurrent_jobs: 1\nretention_hours: 0.001\nmin_free_disk_mb: 100000000\n")
+        let server = try ServerProcess(data: data.path, root: root.path, arguments: ["--config", root.file("serve.yaml")])
+        let client = APIClient(base: server.base)
+        let token = try server.token()
+        let slow = ServiceFixtures.job(name: "slow", extraRuntime: "  batch_rows: 200\n  checkpoint_secs: 0")
+        let first = try #require(try await client.submit(slow, token: token).json["id"] as? String)
+        _ = try await client.wait(for: first, token: token, until: ["running"])
+        let low = try #require(try await client.submit(ServiceFixtures.job(name: "low", input: "small.csv"), token: token, query: "?priority=-1").json["id"] as? String)
+        let high = try #require(try await client.submit(ServiceFixtures.job(name: "high", input: "small.csv"), token: token, query: "?priority=5").json["id"] as? String)
+        let lowJob = try await client.wait(for: low, token: token)
+        let highJob = try await client.wait(for: high, token: token)
+        let started = { (job: [String: Any]) in (job["timings"] as? [String: Any])?["started_at"] as? String ?? "" }
+        #expect(started(highJob) < started(lowJob), "high started \(started(highJob)), low \(started(lowJob))")
+        // The disk floor is set above any disk: not ready.
+        let ready = try await client.send("GET", "/readyz")
+        #expect(ready.status == 503)
+        #expect(ready.json["ready"] as? Bool == false)
+        // 3.6 s after they end, the jobs and their folders are gone.
+        let deadline = Date().addingTimeInterval(30)
+        var gone = false
+        while Date() < deadline, !gone {
+            try await Task.sleep(for: .milliseconds(500))
+            gone = try await client.send("GET", "/v1/jobs/\(high)", token: token).status == 404
+                && !FileManager.default.fileExists(atPath: data.path + "/jobs/\(high)")
+        }
+        #expect(gone, "a finished job outlived its retention")
+    }
 }
