@@ -317,7 +317,7 @@ private struct Run {
             if checkpointPath != nil, clock.monotonicSeconds() - lastCheckpoint >= interval {
                 _ = try checkpointIfPossible(phase: .running)
                 lastCheckpoint = clock.monotonicSeconds()
-                faults.point("after-checkpoint", index: seq)
+                faults.point("after-checkpoint", index: seq, stop: stop)
             }
             seq += 1
         }

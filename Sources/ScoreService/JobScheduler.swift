@@ -99,6 +99,7 @@ actor JobScheduler: Service {
         running[id] = nil
         jobs[id] = nil
         context.board.remove(id)
+        if running.isEmpty { AllocatorTuning.releaseFreeMemory() }
         wake()
     }
 

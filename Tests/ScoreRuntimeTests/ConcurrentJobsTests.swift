@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ScoreCore
 import ScoreJobSpec
@@ -183,6 +184,28 @@ import BatchScoreTestKit
         }
     }
 
+    /// A long-lived process (the job service) runs job after job on one budget: each must find every
+    /// core free again, not just as many "available" (a core left lent would still count there).
+    @Test func jobAfterJobOnOneBudgetFindsEveryCoreFree() async throws {
+        let (_, parquetInput) = try Self.reference()
+        let dir = try TempDir()
+        try Self.makeJobs(dir, parquetInput: parquetInput)
+        let cores = CPUBudget(cores: 2)
+        var options = JobOptions()
+        options.cores = cores
+        for round in 0 ..< 3 {
+            for job in Self.jobs {
+                try? FileManager.default.removeItem(atPath: dir.path + "/\(job.name)/out")
+                _ = try await ScoringJob(spec: try Self.load(dir, job), options: options).run()
+                let granted = cores.reserve(upTo: 2)
+                cores.release(granted)
+                #expect(granted == 2, "round \(round), after \(job.name): only \(granted) of 2 cores could be reserved")
+                #expect(cores.borrow(upTo: 2) == 2)
+                cores.giveBack(2)
+            }
+        }
+    }
+
     @Test func cancellingOneJobLeavesTheOthersAndItResumesToTheSameBytes() async throws {
         let (reference, parquetInput) = try Self.reference()
         let dir = try TempDir()
@@ -286,5 +309,51 @@ extension Result where Failure == any Error {
     /// The result of an async throwing call.
     init(_ body: () async throws -> Success) async {
         do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
+
+extension ConcurrentJobsTests {
+    @Test func faultPointsParseAKillOrAHold() {
+        #expect(FaultPoints.fromEnvironment([:]) == .none)
+        #expect(FaultPoints.fromEnvironment(["BATCHSCORE_FAULT": "read"]) == FaultPoints(name: "read"))
+        #expect(FaultPoints.fromEnvironment(["BATCHSCORE_FAULT": "after-checkpoint:20"]) == FaultPoints(name: "after-checkpoint", index: 20))
+        #expect(FaultPoints.fromEnvironment(["BATCHSCORE_FAULT": "after-checkpoint:3:hold"])
+                == FaultPoints(name: "after-checkpoint", index: 3, action: .hold))
+        #expect(FaultPoints.fromEnvironment(["BATCHSCORE_FAULT": "after-checkpoint:hold"])
+                == FaultPoints(name: "after-checkpoint", index: nil, action: .hold))
+    }
+
+    /// A job held at a checkpoint reads nothing more until it is cancelled, then stops there
+    /// resumable, and its resume ends with the uninterrupted bytes: what the service tests use to
+    /// interrupt a running job without racing it to its end.
+    @Test func aHeldJobWaitsForItsCancelAndResumes() async throws {
+        let (reference, parquetInput) = try Self.reference()
+        let dir = try TempDir()
+        try Self.makeJobs(dir, parquetInput: parquetInput)
+        var options = JobOptions()
+        options.faults = FaultPoints(name: "after-checkpoint", index: 5, action: .hold)
+        let seen = Mutex(0)
+        options.onProgress = { progress in seen.withLock { $0 = max($0, progress.rowsRead) } }
+        let job = try ScoringJob(spec: try Self.load(dir, Self.jobs[0]), options: options)
+        let task = Task { try await job.run() }
+        let deadline = Date().addingTimeInterval(120)
+        while seen.withLock({ $0 }) < 6 * 97, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        let held = seen.withLock { $0 }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(seen.withLock { $0 } == held, "the job went on reading while held")
+        job.cancel()
+        do {
+            _ = try await task.value
+            Issue.record("a held job finished")
+        } catch let failure as JobFailure {
+            let stopped = try #require(failure.error as? JobStopped, "\(failure.error)")
+            #expect(stopped.reason == .cancelled && stopped.resumable)
+            #expect(failure.summary.rowsRead >= 6 * 97 && failure.summary.rowsRead < 34_140, "\(failure.summary.rowsRead)")
+        }
+        var resume = JobOptions()
+        resume.resume = true
+        let resumed = try await ScoringJob(spec: try Self.load(dir, Self.jobs[0]), options: resume).run()
+        #expect(resumed.status == .succeeded && resumed.rowsRead == 34_140)
+        try Self.expectSameOutputs(Self.jobs[0], dir, as: reference)
     }
 }

@@ -313,7 +313,9 @@ import BatchScoreTestKit
         try ServiceFixtures.install(into: root, rows: 60_000)
         try root.write("small.csv", ServiceFixtures.customers(rows: 50))
         try root.write("serve.yaml", "max_concurrent_jobs: 1\nretention_hours: 0.001\nmin_free_disk_mb: 100000000\n")
-        let server = try ServerProcess(data: data.path, root: root.path, arguments: ["--config", root.file("serve.yaml")])
+        // The first job holds the one slot (held at its 13th checkpoint) until both others are queued.
+        let server = try ServerProcess(data: data.path, root: root.path, arguments: ["--config", root.file("serve.yaml")],
+                                       environment: ["BATCHSCORE_FAULT": "after-checkpoint:12:hold"])
         let client = APIClient(base: server.base)
         let token = try server.token()
         let slow = ServiceFixtures.job(name: "slow", extraRuntime: "  batch_rows: 200\n  checkpoint_secs: 0")
@@ -321,6 +323,7 @@ import BatchScoreTestKit
         _ = try await client.wait(for: first, token: token, until: ["running"])
         let low = try #require(try await client.submit(ServiceFixtures.job(name: "low", input: "small.csv"), token: token, query: "?priority=-1").json["id"] as? String)
         let high = try #require(try await client.submit(ServiceFixtures.job(name: "high", input: "small.csv"), token: token, query: "?priority=5").json["id"] as? String)
+        #expect(try await client.send("DELETE", "/v1/jobs/\(first)", token: token).status == 202)
         let lowJob = try await client.wait(for: low, token: token)
         let highJob = try await client.wait(for: high, token: token)
         let started = { (job: [String: Any]) in (job["timings"] as? [String: Any])?["started_at"] as? String ?? "" }

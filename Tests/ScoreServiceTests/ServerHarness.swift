@@ -191,13 +191,19 @@ final class APIClient: @unchecked Sendable {
     func wait(for id: String, token: String, until states: Set<String> = ["succeeded", "failed", "cancelled"],
               timeout: Double = 300, check: ([String: Any]) -> Bool = { _ in true }) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
         while Date() < deadline {
             let answer = try await send("GET", "/v1/jobs/\(id)", token: token)
             let job = answer.json
+            last = answer.text
             if let state = job["state"] as? String, states.contains(state), check(job) { return job }
+            // A job that has ended in another state never will: say so now, with what it is.
+            if let state = job["state"] as? String, ["succeeded", "failed", "cancelled"].contains(state), !states.contains(state) {
+                throw HarnessError("job \(id) ended \(state) while waiting for \(states.sorted()): \(last)")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw HarnessError("job \(id) did not reach \(states) in \(timeout) s")
+        throw HarnessError("job \(id) did not reach \(states.sorted()) in \(timeout) s; last seen: \(last)")
     }
 }
 

@@ -5,9 +5,12 @@ import BatchScoreTestKit
 /// The queue survives its server: a graceful restart and a `kill -9` mid-job both resume the job
 /// from its checkpoint, and the output is byte-identical to an uninterrupted CLI run.
 @Suite(.serialized) struct ServiceDurabilityTests {
-    /// A job slow enough to interrupt: small batches, a checkpoint (with fsync) after each.
+    /// A job to interrupt: small batches, a checkpoint (with fsync) after each.
     static let slowJob = ServiceFixtures.job(name: "slow", extraRuntime: "  batch_rows: 500\n  checkpoint_secs: 0")
     static let rows = 120_000
+    /// Holds every job of the server at its 13th checkpoint (6,500 rows in) until it is stopped:
+    /// the tests interrupt a job that cannot have ended, however slow or fast the machine.
+    static let hold = ["BATCHSCORE_FAULT": "after-checkpoint:12:hold"]
 
     struct Interrupted {
         let root: TempDir
@@ -18,8 +21,8 @@ import BatchScoreTestKit
         let expected: Data
     }
 
-    /// Starts a server, submits the slow job and waits until it has read some rows.
-    func startSlowJob(environment: [String: String] = [:], waitForRows: Bool = true) async throws -> Interrupted {
+    /// Starts a server, submits the slow job and waits until it is held with some rows read.
+    func startSlowJob(environment: [String: String] = Self.hold, waitForRows: Bool = true) async throws -> Interrupted {
         let root = try TempDir(), data = try TempDir()
         try ServiceFixtures.install(into: root, rows: Self.rows)
         let expected = try ServiceFixtures.cliOutputs(Self.slowJob, root: root).predictions
@@ -77,7 +80,8 @@ import BatchScoreTestKit
         let root = try TempDir(), data = try TempDir()
         try ServiceFixtures.install(into: root, rows: Self.rows)
         try root.write("serve.yaml", "max_concurrent_jobs: 1\n")
-        let server = try ServerProcess(data: data.path, root: root.path, arguments: ["--config", root.file("serve.yaml")])
+        let server = try ServerProcess(data: data.path, root: root.path, arguments: ["--config", root.file("serve.yaml")],
+                                       environment: Self.hold)
         let client = APIClient(base: server.base)
         let token = try server.token()
         let running = try #require(try await client.submit(Self.slowJob, token: token).json["id"] as? String)

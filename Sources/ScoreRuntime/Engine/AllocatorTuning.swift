@@ -26,4 +26,15 @@ public enum AllocatorTuning {
         _ = mallopt(trimThreshold, 512 << 20)
         #endif
     }
+
+    /// Hands the heaps' free memory back to the kernel (`malloc_trim(0)`): for a long-lived process
+    /// (the job service) once no job runs, so an idle server does not keep the last job's heap
+    /// (the trim threshold above keeps up to 512 MiB while jobs run).
+    public static func releaseFreeMemory() {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        let trim = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+        _ = trim(0)
+        #endif
+    }
 }
