@@ -39,6 +39,9 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4",
                        providers: [.apt(["liblz4-dev"])]),
+        // PostgreSQL's client library (Debian's libpq): the postgres reader and writer. Only ScoreIO imports it.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
         // The C half of the Lua bridge: everything that can raise a Lua error runs here, inside
         // lua_pcall, so a longjmp never crosses a Swift frame. Only ScoreLua imports it.
         .target(name: "CLuaBridge", dependencies: ["CLua"]),
@@ -50,7 +53,7 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-ffp-contract=off", "-O3"])]),
         .target(name: "ScoreLinalg", dependencies: ["ScoreCore", "CBLAS", "CKernels"]),
         .target(name: "ScoreModels", dependencies: ["ScoreCore", "ScoreLinalg"]),
-        .target(name: "ScoreIO", dependencies: ["ScoreCore", "CSnappy", "CZlib", "CZstd", "CLZ4"]),
+        .target(name: "ScoreIO", dependencies: ["ScoreCore", "CSnappy", "CZlib", "CZstd", "CLZ4", "CLibPQ"]),
         // Lua hooks, and the tooling of Lua plugins (resolution, tests, scaffolding).
         .target(name: "ScoreLua", dependencies: ["ScoreCore", "ScoreJobSpec", "CLua", "CLuaBridge"]),
         // The built-in validators and the registry that registers every built-in plugin.

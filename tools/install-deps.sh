@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages BatchScore links against, when any is missing.
 set -euo pipefail
-packages=(libopenblas-dev libyaml-dev liblua5.4-dev libsnappy-dev liblz4-dev libzstd-dev zlib1g-dev libsqlite3-dev pkg-config)
+packages=(libopenblas-dev libyaml-dev liblua5.4-dev libsnappy-dev liblz4-dev libzstd-dev zlib1g-dev libsqlite3-dev libpq-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -18,6 +18,7 @@ public enum BuiltinPlugins {
         try r.register(CSVReader.plugin)
         try r.register(JSONLReader.plugin)
         try r.register(ParquetReader.plugin)
+        try r.register(PostgresReader.plugin)
         try r.register(SchemaValidator.plugin)
         try r.register(FiniteValidator.plugin)
         try r.register(RangeValidator.plugin)
@@ -30,6 +31,7 @@ public enum BuiltinPlugins {
         try r.register(CSVWriter.plugin)
         try r.register(JSONLWriter.plugin)
         try r.register(ParquetWriter.plugin(createdBy: "batchscore \(BatchScoreVersion.current)"))
+        try r.register(PostgresWriter.plugin)
         return r
     }
 }

@@ -12,14 +12,31 @@ public struct JobEndpoints: Sendable, Equatable {
         case file(String)
         /// stdin for the reader, stdout for the writer.
         case standardStream
+        /// No file: a database query or table (a plugin whose section has no `path`), named for
+        /// messages by its type and its `table` or `query`.
+        case external(String)
 
-        /// The resolved path, or nil for a standard stream.
+        /// The resolved path, or nil for a standard stream or an external end.
         public var path: String? {
             if case .file(let path) = self { return path }
             return nil
         }
 
         public var isStream: Bool { self == .standardStream }
+
+        public var isExternal: Bool {
+            if case .external = self { return true }
+            return false
+        }
+
+        /// How messages, the summary and the manifest name this end.
+        public func name(stream: String) -> String {
+            switch self {
+            case .file(let path): path
+            case .standardStream: stream
+            case .external(let name): name
+            }
+        }
     }
 
     /// How a job's ends are connected.
@@ -52,11 +69,22 @@ public struct JobEndpoints: Sendable, Equatable {
             spec = spec.settingPath(\.reader, to: StandardStreams.path).settingPath(\.writer, to: StandardStreams.path)
         }
         try checkOutputPaths(spec: spec, context: context, quarantinePath: quarantine)
-        let end = { (written: String?) -> End in
-            StandardStreams.isStream(written) ? .standardStream : .file(context.resolve(written ?? ""))
+        let end = { (section: ConfigSection) -> End in
+            guard let written = section.string("path") else { return .external(externalName(section)) }
+            return StandardStreams.isStream(written) ? .standardStream : .file(context.resolve(written))
         }
-        return JobEndpoints(input: end(spec.reader.string("path")), output: end(spec.writer.string("path")),
-                            quarantine: quarantine)
+        return JobEndpoints(input: end(spec.reader), output: end(spec.writer), quarantine: quarantine)
+    }
+
+    /// `postgres table scores`, `postgres query SELECT …`: an end without a path, for messages.
+    static func externalName(_ section: ConfigSection) -> String {
+        let type = section.string("type") ?? "external"
+        if let table = section.string("table") { return "\(type) table \(table)" }
+        if let query = section.string("query") {
+            let line = query.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            return "\(type) query \(line.count > 60 ? line.prefix(57) + "..." : line)"
+        }
+        return type
     }
 
     /// Refuses a quarantine on stdout: before anything is opened (an input on stdin would be read).
@@ -76,8 +104,9 @@ public struct JobEndpoints: Sendable, Equatable {
         let writerAt = (spec.writer.location(of: "path"), spec.writer.keyPath(of: "path"))
         let quarantineAt = (spec.quarantine.location(of: "path") ?? spec.writer.location(of: "path"),
                             spec.quarantine.string("path") == nil ? "quarantine.path (default)" : spec.quarantine.keyPath(of: "path"))
-        let output = StandardStreams.isStream(writerPath) ? nil : context.resolve(writerPath ?? "")
-        let input = StandardStreams.isStream(readerPath) ? nil : context.resolve(readerPath ?? "")
+        // No path (an external end) and `-` (a stream) are no file, so they overlap nothing.
+        let output = writerPath.flatMap { StandardStreams.isStream($0) ? nil : context.resolve($0) }
+        let input = readerPath.flatMap { StandardStreams.isStream($0) ? nil : context.resolve($0) }
         for (written, at) in [(writerPath, writerAt), (spec.quarantine.string("path"), quarantineAt)] {
             if let written, !StandardStreams.isStream(written), namesAFolder(written) {
                 throw JobSpecError(at: at.0, at.1, "names a folder, not a file (it ends in '/', '.' or '..'); give a file path",

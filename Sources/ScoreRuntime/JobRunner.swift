@@ -58,6 +58,8 @@ private struct Run {
     let started: Double
     let outputPath: String
     let toStdout: Bool
+    /// The output is no file (a database table): nothing to lock or checkpoint beside it.
+    let externalOutput: Bool
     var counts = JobCounts()
     var writer: (any BatchWriter)?
     var quarantine: QuarantineWriter?
@@ -75,7 +77,8 @@ private struct Run {
         retry = runner.plan.retry.waiting(on: runner.options.clock)
         started = runner.options.clock.monotonicSeconds()
         toStdout = runner.plan.endpoints.output.isStream
-        outputPath = runner.plan.endpoints.output.path ?? StandardStreams.outputName
+        outputPath = runner.plan.endpoints.output.name(stream: StandardStreams.outputName)
+        externalOutput = runner.plan.endpoints.output.isExternal
     }
 
     mutating func execute() throws -> JobSummary {
@@ -96,7 +99,7 @@ private struct Run {
         var locks: [OutputLock] = []
         var resumeFrom: Checkpoint?
         do {
-            for path in toStdout ? [plan.quarantinePath] : [outputPath, plan.quarantinePath] {
+            for path in toStdout || externalOutput ? [plan.quarantinePath] : [outputPath, plan.quarantinePath] {
                 locks.append(try OutputLock(output: path))
             }
             resumeFrom = try prepareCheckpoint()
@@ -154,10 +157,10 @@ private struct Run {
     /// Decides where checkpoints go and returns the one to resume from, if any. A fresh run
     /// discards a stale checkpoint; `--resume` without one starts from the beginning and says so.
     mutating func prepareCheckpoint() throws -> Checkpoint? {
-        let canResume = !toStdout && !plan.reader.inputPaths.isEmpty
+        let canResume = !toStdout && !externalOutput && !plan.reader.inputPaths.isEmpty
         guard canResume else {
             if runner.options.resume {
-                logger.notice("this job cannot resume (its input is stdin or its output stdout); starting from the beginning")
+                logger.notice("this job cannot resume (its input or its output is a stream or a database); starting from the beginning")
             }
             return nil
         }

@@ -25,7 +25,7 @@ public enum RunManifestBuilder {
             specSHA256 = SHA256.hex(plan.spec.canonicalText.utf8)
             modelPath = redact(plan.modelPath)
             modelSHA256 = SHA256.hex(plan.modelBytes)
-            inputPath = plan.endpoints.input.path ?? StandardStreams.inputName
+            inputPath = plan.endpoints.input.name(stream: StandardStreams.inputName)
             inputShown = redact(inputPath)
             inputIsStream = plan.endpoints.input.isStream
         }

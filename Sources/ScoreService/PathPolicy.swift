@@ -25,6 +25,15 @@ struct PathPolicy: Sendable {
         var errors: [JobSpecError] = []
         spec.baseDirectory = roots[0]
 
+        // A reader or writer with no file (a database) would let a job reach any host the server
+        // can: this server runs jobs on files under its allowed roots only.
+        for (section, kind) in [(spec.reader, PluginKind.reader), (spec.writer, .writer)]
+        where !(kind == .reader && uploadedInput != nil) && Self.pathKeys(of: section, kind: kind, registry: registry).isEmpty {
+            errors.append(JobSpecError(at: section.location(of: "type"), section.keyPath(of: "type"),
+                                       "this server runs jobs on files only; a \(section.string("type") ?? "") \(kind) reads or writes no file",
+                                       hint: "run database jobs with `batchscore run`, or give the job a file under the server's allowed roots"))
+        }
+
         // What the job reads.
         var reads: [(WritableKeyPath<JobSpec, ConfigSection>, String)] = []
         if uploadedInput == nil {

@@ -25,19 +25,8 @@ import ScoreJobSpec
     }
 
     func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        let p = Process()
-        p.executableURL = Self.executable
-        p.arguments = arguments
-        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let run = try ToolRun.run(Self.executable, arguments, environment: environment, directory: directory)
+        return Result(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 
     func smallJob(_ dir: TempDir, extra: String = "") throws {

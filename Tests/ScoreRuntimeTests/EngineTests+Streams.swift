@@ -22,7 +22,7 @@ extension EngineTests {
         try piped.write("job.yaml", (try dir.read("job.yaml")).replacingOccurrences(of: "path: data.csv", with: #"path: "-""#))
         let r = try Self.cli(["run", piped.path + "/job.yaml", "--progress", "none", "--resume"], stdinFile: dir.path + "/data.csv")
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("this job cannot resume (its input is stdin or its output stdout); starting from the beginning"),
+        #expect(r.stderr.contains("this job cannot resume (its input or its output is a stream or a database); starting from the beginning"),
                 "\(r.stderr)")
         #expect(try piped.read("out/pred.csv") == output)
         // The quarantine names its source as the job gives it ("-"), the rest is the same.
@@ -47,7 +47,7 @@ extension EngineTests {
         #expect(killed.killedBy == SIGKILL)
         let r = try Self.run(streamed, ["--resume"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("this job cannot resume (its input is stdin or its output stdout); starting from the beginning"),
+        #expect(r.stderr.contains("this job cannot resume (its input or its output is a stream or a database); starting from the beginning"),
                 "\(r.stderr)")
         #expect(r.stdout == output)
         #expect(try streamed.read("rejected.csv") == (try dir.read("out/pred.rejected.csv")))

@@ -91,11 +91,12 @@ import BatchScoreTestKit
 
     /// Runs `batchscore ARGS` with stdin from `stdinFile` (or nothing), draining stdout and stderr
     /// concurrently, with `BATCHSCORE_FAULT` set to `fault`.
-    static func cli(_ arguments: [String], stdinFile: String? = nil, fault: String? = nil) throws -> Outcome {
+    static func cli(_ arguments: [String], stdinFile: String? = nil, fault: String? = nil,
+                    environment extra: [String: String] = [:]) throws -> Outcome {
         let p = Process()
         p.executableURL = CLITests.executable
         p.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         environment["BATCHSCORE_FAULT"] = fault
         p.environment = environment
         let out = Pipe(), err = Pipe()

@@ -103,19 +103,8 @@ final class ServerProcess: @unchecked Sendable {
 
     static func runTool(_ binary: URL, _ arguments: [String], environment: [String: String] = [:],
                         directory: String? = nil) throws -> ToolResult {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = arguments
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return ToolResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let run = try ToolRun.run(binary, arguments, environment: environment, directory: directory)
+        return ToolResult(status: run.status, stdout: run.stdout, stderr: run.stderr)
     }
 }
 

@@ -107,6 +107,26 @@ import ScoreBuiltins
         #expect(loaded.quarantinePath == "/tmp/x/out/rejected.csv")
     }
 
+    @Test func aDatabaseReaderOrWriterIsRefused() throws {
+        let root = try TempDir()
+        try ServiceFixtures.install(into: root, rows: 5)
+        let policy = PathPolicy(roots: [PathPolicy.canonical(root.path)!])
+        let reader = ServiceFixtures.job().replacingOccurrences(of: "{ type: csv, path: data.csv }",
+                                                                with: "{ type: postgres, url: \"host=/tmp\", query: \"SELECT 1\" }")
+        let writer = ServiceFixtures.job().replacingOccurrences(of: "{ type: csv, path: out/predictions.csv }",
+                                                                with: "{ type: postgres, url: \"host=/tmp\", table: t }")
+        for (yaml, key) in [(reader, "reader.type"), (writer, "writer.type")] {
+            #expect(yaml.contains("postgres"))
+            do {
+                _ = try SubmittedSpec.load(text: yaml, uploadedInput: nil, outputFolder: "/tmp/x", policy: policy,
+                                           registry: BuiltinPlugins.registry, environment: [:])
+                Issue.record("a \(key) postgres job was accepted")
+            } catch {
+                #expect(error.errors.contains { $0.keyPath == key && $0.message.contains("files only") }, "\(error)")
+            }
+        }
+    }
+
     @Test func anAttemptsEndSettlesTheRow() {
         var config = ServeConfiguration(dataDirectory: "/tmp")
         config.retryBaseSeconds = 2

@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+import BatchScoreTestKit
+@testable import ScoreIO
+
+/// The `postgres` reader and writer end to end, through the CLI, against a real PostgreSQL (the
+/// test kit's private cluster, or `BATCHSCORE_TEST_PG_URL`).
+@Suite(.serialized, .enabled(if: TestPostgres.available != nil || TestPostgres.required, "\(TestPostgres.unavailableReason)"))
+struct PostgresEndpointsTests {
+    static var server: TestPostgres {
+        get throws {
+            guard let server = TestPostgres.available else { throw TestPostgresUnavailable(description: TestPostgres.unavailableReason) }
+            return server
+        }
+    }
+
+    static let rows = 6000
+
+    /// A customers table with every type the reader maps, nulls, empty strings and text that
+    /// needs quoting; every 500th row has no age (the validators quarantine it).
+    static func makeCustomers(_ pg: TestPostgres, _ table: String) throws {
+        try pg.sql("""
+            CREATE TABLE \(table) (
+              id bigint PRIMARY KEY, age integer, income numeric(12,2), credit_score double precision,
+              num_transactions smallint, region varchar(10), vip boolean, seen timestamptz, note text);
+            INSERT INTO \(table)
+            SELECT i, CASE WHEN i % 500 = 0 THEN NULL ELSE 18 + (i * 7) % 70 END,
+                   20000 + (i * 7919) % 90000 + 0.25, 300 + (i * 31) % 550 + 0.125, (i % 60)::smallint,
+                   (ARRAY['north','south','east','west'])[1 + i % 4], i % 3 = 0,
+                   timestamptz '2026-01-01 00:00:00+00' + i * interval '37 minutes',
+                   CASE i % 5 WHEN 0 THEN NULL WHEN 1 THEN '' WHEN 2 THEN 'say "hi", then' || chr(10) || 'leave' ELSE 'plain' END
+            FROM generate_series(1, \(rows)) AS i;
+            """)
+    }
+
+    static let model = CLITests.repoRoot.appendingPathComponent("examples/churn/model.json").path
+
+    static func job(reader: String, writer: String, quarantine: String = "out/rejected.csv") -> String {
+        """
+        version: 1
+        name: pg
+        reader: \(reader)
+        validate:
+          - { type: schema, required: [id, age, income, credit_score, num_transactions] }
+          - { type: finite }
+        model: { path: \(model) }
+        writer: \(writer)
+        quarantine: { path: \(quarantine) }
+        runtime: { batch_rows: 700 }
+        """
+    }
+
+    static func url(_ pg: TestPostgres) -> String { "\"\(pg.url)\"" }
+
+    /// The rows of `table` as CSV in id order, booleans as true/false (what the csv writer writes).
+    static func tableAsCSV(_ pg: TestPostgres, _ table: String, columns: String) throws -> String {
+        try pg.sql("COPY (SELECT \(columns) FROM \(table) ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER true)")
+    }
+
+    @Test func aQueryScoredIntoATableMatchesCSVToCSV() throws {
+        let pg = try Self.server
+        let source = TestPostgres.uniqueName("customers"), target = TestPostgres.uniqueName("scores")
+        try Self.makeCustomers(pg, source)
+        let dir = try TempDir()
+        // The same rows as a CSV file, exported by PostgreSQL itself.
+        try dir.write("customers.csv", try pg.sql("COPY (SELECT id, age, income, credit_score, num_transactions, region, vip::text AS vip, seen, note FROM \(source) ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER true)") + "\n")
+        try dir.write("csv.yaml", Self.job(reader: "{ type: csv, path: customers.csv }", writer: "{ type: csv, path: out/scores.csv }",
+                                           quarantine: "out/csv-rejected.csv"))
+        try dir.write("pg.yaml", Self.job(reader: "{ type: postgres, url: \(Self.url(pg)), query: \"SELECT * FROM \(source)\", order_by: [id] }",
+                                          writer: "{ type: postgres, url: \(Self.url(pg)), table: \(target) }",
+                                          quarantine: "out/pg-rejected.csv"))
+        let csvRun = try EngineTests.cli(["run", dir.file("csv.yaml"), "--progress", "none"])
+        #expect(csvRun.status == 0, "\(csvRun.stderr)")
+        let pgRun = try EngineTests.cli(["run", dir.file("pg.yaml"), "--progress", "none"])
+        #expect(pgRun.status == 0, "\(pgRun.stderr)")
+
+        let expected = try dir.read("out/scores.csv")
+        let header = expected.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        let columns = header.split(separator: ",").map { $0 == "vip" ? "vip::text AS vip" : String($0) }.joined(separator: ", ")
+        let got = try Self.tableAsCSV(pg, target, columns: columns) + "\n"
+        #expect(got == expected, "the table's rows differ from the CSV job's output")
+        #expect(try pg.sql("SELECT count(*) FROM \(target)") == "\(Self.rows - Self.rows / 500)")
+        // The same rows quarantined, at the same lines (the header is line 1 in both).
+        let lines = { (text: String) in text.split(separator: "\n").dropFirst().map { $0.split(separator: ",").dropFirst().prefix(3).joined(separator: ",") } }
+        let pgRejected = try dir.read("out/pg-rejected.csv"), csvRejected = try dir.read("out/csv-rejected.csv")
+        #expect(lines(pgRejected) == lines(csvRejected))
+        #expect(pgRejected.contains("postgres query"))
+        // Column types follow the output schema.
+        let types = try pg.sql("SELECT column_name || ':' || data_type FROM information_schema.columns WHERE table_name = '\(target)' ORDER BY ordinal_position")
+        #expect(types.contains("id:bigint") && types.contains("income:double precision") && types.contains("vip:boolean")
+                && types.contains("note:text"), "\(types)")
+        // NULL stays NULL and '' stays '' on the way through.
+        #expect(try pg.sql("SELECT count(*) FROM \(target) WHERE note IS NULL")
+                == (try pg.sql("SELECT count(*) FROM \(source) WHERE note IS NULL AND age IS NOT NULL")))
+        #expect(try pg.sql("SELECT count(*) FROM \(target) WHERE note = ''")
+                == (try pg.sql("SELECT count(*) FROM \(source) WHERE note = '' AND age IS NOT NULL")))
+    }
+
+    @Test func modesCreateAppendAndReplace() throws {
+        let pg = try Self.server
+        let source = TestPostgres.uniqueName("customers"), target = TestPostgres.uniqueName("scores")
+        try Self.makeCustomers(pg, source)
+        let dir = try TempDir()
+        func run(_ mode: String, query: String = "SELECT * FROM \(source)") throws -> EngineTests.Outcome {
+            try dir.write("job.yaml", Self.job(reader: "{ type: postgres, url: \(Self.url(pg)), query: \"\(query)\", order_by: [id] }",
+                                               writer: "{ type: postgres, url: \(Self.url(pg)), table: \(target), mode: \(mode) }"))
+            return try EngineTests.run(dir)
+        }
+        let appendMissing = try run("append")
+        #expect(appendMissing.status == 2, "\(appendMissing.stderr)")
+        #expect(appendMissing.stderr.contains("job.yaml:8:") && appendMissing.stderr.contains("writer.table")
+                && appendMissing.stderr.contains("no such table"), "\(appendMissing.stderr)")
+        #expect(try run("create").status == 0)
+        let scored = Self.rows - Self.rows / 500
+        #expect(try pg.sql("SELECT count(*) FROM \(target)") == "\(scored)")
+        let createAgain = try run("create")
+        #expect(createAgain.status == 2 && createAgain.stderr.contains("the table exists"), "\(createAgain.stderr)")
+        #expect(try run("append", query: "SELECT * FROM \(source) WHERE id <= 100").status == 0)
+        #expect(try pg.sql("SELECT count(*) FROM \(target)") == "\(scored + 100)")
+        #expect(try run("replace", query: "SELECT * FROM \(source) WHERE id <= 10").status == 0)
+        #expect(try pg.sql("SELECT count(*) FROM \(target)") == "10")
+        #expect(try pg.sql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\(target)_batchscore_%'") == "0", "no staging table is left")
+        // Appending needs the output's columns in the table.
+        try pg.sql("CREATE TABLE \(target)_narrow (id bigint)")
+        try dir.write("job.yaml", Self.job(reader: "{ type: postgres, url: \(Self.url(pg)), query: \"SELECT * FROM \(source)\" }",
+                                           writer: "{ type: postgres, url: \(Self.url(pg)), table: \(target)_narrow, mode: append }"))
+        let narrow = try EngineTests.run(dir)
+        #expect(narrow.status == 2 && narrow.stderr.contains("writer.table"), "\(narrow.stderr)")
+    }
+
+    /// A job killed mid-write (SIGKILL after its 4th batch is sent) leaves the table exactly as it
+    /// was, in every mode: the rows were in a transaction that died with the connection.
+    @Test(arguments: ["append", "replace"])
+    func aJobKilledMidWriteLeavesTheTableAsItWas(mode: String) throws {
+        let pg = try Self.server
+        let source = TestPostgres.uniqueName("customers"), target = TestPostgres.uniqueName("scores")
+        try Self.makeCustomers(pg, source)
+        let dir = try TempDir()
+        func job(_ where: String, mode: String) throws {
+            try dir.write("job.yaml", Self.job(reader: "{ type: postgres, url: \(Self.url(pg)), query: \"SELECT * FROM \(source) \(`where`)\", order_by: [id] }",
+                                               writer: "{ type: postgres, url: \(Self.url(pg)), table: \(target), mode: \(mode) }"))
+        }
+        try job("WHERE id <= 3", mode: "create")
+        #expect(try EngineTests.run(dir).status == 0)
+        let before = try pg.sql("SELECT * FROM \(target) ORDER BY id")
+        #expect(try pg.sql("SELECT count(*) FROM \(target)") == "3")
+        try job("", mode: mode)
+        let killed = try EngineTests.run(dir, fault: "mid-batch:3")
+        #expect(killed.killedBy == SIGKILL, "status \(killed.status): \(killed.stderr)")
+        // Uncommitted rows are invisible to this session, and the dead connection's transaction
+        // is rolled back: nothing of the killed run is ever seen.
+        #expect(try pg.sql("SELECT * FROM \(target) ORDER BY id") == before)
+        #expect(try pg.sql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\(target)_batchscore_%'") == "0")
+    }
+
+    @Test func spectErrorsPointAtTheKeyAndAFailingQueryFailsTheJob() throws {
+        let pg = try Self.server
+        let source = TestPostgres.uniqueName("customers")
+        try Self.makeCustomers(pg, source)
+        let dir = try TempDir()
+        func run(_ reader: String) throws -> EngineTests.Outcome {
+            try dir.write("job.yaml", Self.job(reader: reader, writer: "{ type: csv, path: out/scores.csv }"))
+            return try EngineTests.run(dir)
+        }
+        let unknownTable = try run("{ type: postgres, url: \(Self.url(pg)), query: \"SELECT * FROM no_such_table\" }")
+        #expect(unknownTable.status == 2, "\(unknownTable.stderr)")
+        #expect(unknownTable.stderr.contains("job.yaml:3:") && unknownTable.stderr.contains("reader.query")
+                && unknownTable.stderr.contains("no_such_table"), "\(unknownTable.stderr)")
+        let badOrder = try run("{ type: postgres, url: \(Self.url(pg)), query: \"SELECT * FROM \(source)\", order_by: [nope] }")
+        #expect(badOrder.status == 2 && badOrder.stderr.contains("reader.order_by") && badOrder.stderr.contains("nope"), "\(badOrder.stderr)")
+        // Division by zero at row 4000: the stream ends early, and the job fails instead of
+        // taking the rows before it for the whole input.
+        let failing = try run("{ type: postgres, url: \(Self.url(pg)), query: \"SELECT *, 1 / (id - 4000) AS boom FROM \(source)\", order_by: [id] }")
+        #expect(failing.status == 1, "\(failing.stderr)")
+        #expect(failing.stderr.contains("division by zero"), "\(failing.stderr)")
+        #expect(!dir.exists("out/scores.csv"))
+    }
+
+    @Test func thePasswordIsNeverPrinted() throws {
+        let pg = try Self.server
+        let dir = try TempDir()
+        // A database that does not exist, reached with a password from ${PG_PASSWORD}.
+        let folder = pg.url.components(separatedBy: "host=").last ?? ""
+        let url = "\"postgresql://batchscore:${PG_PASSWORD}@/no_such_db?host=\(folder)\""
+        try dir.write("job.yaml", Self.job(reader: "{ type: postgres, url: \(url), query: \"SELECT 1 AS id\" }",
+                                           writer: "{ type: csv, path: out/scores.csv }"))
+        let secret = "s3cr3t-\(UInt32.random(in: 0 ... UInt32.max))"
+        let outcome = try EngineTests.cli(["run", dir.file("job.yaml"), "--progress", "none", "--log-format", "json",
+                                           "--summary-json", dir.file("summary.json")],
+                                          environment: ["PG_PASSWORD": secret])
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("no_such_db"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains(secret) && !outcome.stdout.contains(secret))
+        for file in ((try? dir.entries()) ?? []) where !file.hasSuffix(".yaml") {
+            #expect(!((try? dir.read(file)) ?? "").contains(secret), "\(file) holds the password")
+        }
+    }
+
+    @Test func urlsAreRedacted() {
+        #expect(PostgresURL.redacted("postgres://u:pw@h:5432/db") == "postgres://u@h:5432/db")
+        #expect(PostgresURL.redacted("postgresql://u:p@ss:w@h/db?sslmode=require") == "postgresql://u@h/db?sslmode=require")
+        #expect(PostgresURL.redacted("postgres://h/db?user=u&password=pw&x=1") == "postgres://h/db?user=u&password=***&x=1")
+        #expect(PostgresURL.redacted("host=h password='a b\\'c' dbname=d") == "host=h password=*** dbname=d")
+        #expect(PostgresURL.redacted("postgres://u@h/db") == "postgres://u@h/db")
+    }
+}
