@@ -21,6 +21,12 @@ public protocol BatchReader: AnyObject {
     func seek(to position: InputPosition) throws -> Bool
     /// The files read, for the checkpoint's input identity (size and mtime); empty for a stream.
     var inputPaths: [String] { get }
+    /// Whether a checkpoint can bring a later run back to the same row: files can (their identity
+    /// is checked), a stream cannot, a database query can when its order is fixed. Default: files.
+    var isResumable: Bool { get }
+    /// Said once when the job starts, when the reader cannot resume for a reason the job spec can
+    /// fix (a query without `order_by`); nil otherwise.
+    var resumeAdvice: String? { get }
     /// Why an input without columns has none, in this format's words (the plan refuses such an
     /// input: "the input is empty: …").
     var noColumnsExplanation: String { get }
@@ -35,6 +41,10 @@ extension BatchReader {
     public func seek(to position: InputPosition) throws -> Bool { false }
 
     public var inputPaths: [String] { [] }
+
+    public var isResumable: Bool { !inputPaths.isEmpty }
+
+    public var resumeAdvice: String? { nil }
 }
 
 /// One batch from a reader plus the records that failed to parse.

@@ -157,7 +157,8 @@ private struct Run {
     /// Decides where checkpoints go and returns the one to resume from, if any. A fresh run
     /// discards a stale checkpoint; `--resume` without one starts from the beginning and says so.
     mutating func prepareCheckpoint() throws -> Checkpoint? {
-        let canResume = !toStdout && !externalOutput && !plan.reader.inputPaths.isEmpty
+        if let advice = plan.reader.resumeAdvice { logger.notice("\(advice)") }
+        let canResume = !toStdout && !externalOutput && plan.reader.isResumable
         guard canResume else {
             if runner.options.resume {
                 logger.notice("this job cannot resume (its input or its output is a stream or a database); starting from the beginning")

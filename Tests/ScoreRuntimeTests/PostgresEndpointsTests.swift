@@ -196,6 +196,35 @@ struct PostgresEndpointsTests {
         }
     }
 
+    /// Killed after its 4th checkpoint, a job reading an ordered query resumes from there and ends
+    /// with the bytes of an uninterrupted run; without order_by it says it cannot resume.
+    @Test func anOrderedQueryResumesFromItsCheckpoint() throws {
+        let pg = try Self.server
+        let source = TestPostgres.uniqueName("customers")
+        try Self.makeCustomers(pg, source)
+        let dir = try TempDir()
+        func job(orderBy: String, output: String) throws {
+            try dir.write("job.yaml", Self.job(reader: "{ type: postgres, url: \(Self.url(pg)), query: \"SELECT * FROM \(source)\"\(orderBy) }",
+                                               writer: "{ type: csv, path: \(output) }", quarantine: "\(output).rejected.csv")
+                      .replacingOccurrences(of: "runtime: { batch_rows: 700 }", with: "runtime: { batch_rows: 700, checkpoint_secs: 0 }"))
+        }
+        try job(orderBy: ", order_by: [id]", output: "out/whole.csv")
+        #expect(try EngineTests.run(dir).status == 0)
+        try job(orderBy: ", order_by: [id]", output: "out/resumed.csv")
+        let killed = try EngineTests.run(dir, fault: "after-checkpoint:3")
+        #expect(killed.killedBy == SIGKILL, "\(killed.stderr)")
+        let resumed = try EngineTests.run(dir, ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("resuming from the checkpoint"), "\(resumed.stderr)")
+        #expect(try dir.read("out/resumed.csv") == (try dir.read("out/whole.csv")))
+        #expect(try dir.read("out/resumed.csv.rejected.csv") == (try dir.read("out/whole.csv.rejected.csv")))
+
+        try job(orderBy: "", output: "out/unordered.csv")
+        let unordered = try EngineTests.run(dir, ["--resume"])
+        #expect(unordered.status == 0)
+        #expect(unordered.stderr.contains("the query has no order_by") && unordered.stderr.contains("this job cannot resume"), "\(unordered.stderr)")
+    }
+
     @Test func urlsAreRedacted() {
         #expect(PostgresURL.redacted("postgres://u:pw@h:5432/db") == "postgres://u@h:5432/db")
         #expect(PostgresURL.redacted("postgresql://u:p@ss:w@h/db?sslmode=require") == "postgresql://u@h/db?sslmode=require")

@@ -10,13 +10,13 @@ extension PostgresReader {
     /// The config the `postgres` reader accepts; it drives spec checking and the docs.
     public static let spec = PluginSpec(
         kind: .reader, type: "postgres",
-        summary: "Reads the rows of a PostgreSQL query, streamed (COPY … TO STDOUT, never the whole result in memory). Types follow the result: int2/int4/int8 → int64; float4/float8/numeric → float64 (numeric by its decimal text, rounded to the nearest float64); bool → bool; anything else → string as PostgreSQL prints it (dates and timestamps in ISO form, UTC). NULL stays null. A job reading a query cannot resume: it starts over.",
+        summary: "Reads the rows of a PostgreSQL query, streamed (COPY … TO STDOUT, never the whole result in memory). Types follow the result: int2/int4/int8 → int64; float4/float8/numeric → float64 (numeric by its decimal text, rounded to the nearest float64); bool → bool; anything else → string as PostgreSQL prints it (dates and timestamps in ISO form, UTC). NULL stays null. With order_by a stopped or killed job resumes (`run --resume` reads past the rows its checkpoint counts; the rows must not change meanwhile); without it, it starts over.",
         fields: [
             PostgresURL.field,
             ConfigField("query", .string, required: true,
                         doc: "The SELECT whose rows are scored (one statement, no trailing semicolon needed)."),
             ConfigField("order_by", .list(.string),
-                        doc: "Result columns to sort by. Without them the rows come in whatever order PostgreSQL returns, so the output's row order may differ from run to run."),
+                        doc: "Result columns to sort by — a unique key, so ties cannot reorder. With it the output's row order is fixed and the job can resume; without it the rows come in whatever order PostgreSQL returns."),
         ],
         example: "{ type: postgres, url: \"postgres://scorer@db/crm\", query: \"SELECT * FROM customers\", order_by: [id] }")
 

@@ -21,6 +21,14 @@ public final class PostgresReader: BatchReader {
     public var bytesRead: Int64 { csv.bytesRead }
     public var noColumnsExplanation: String { "the query returns no columns" }
 
+    /// With `order_by` the rows come in a fixed order, so a resumed run reads past the rows a
+    /// checkpoint counts and goes on from the same row (the query's data must not change meanwhile:
+    /// the checkpoint can check the spec, not the table).
+    public let isResumable: Bool
+    public var resumeAdvice: String? {
+        isResumable ? nil : "the query has no order_by: its rows come in no fixed order, so this job cannot resume and its output's row order may differ from run to run"
+    }
+
     private let csv: CSVReader
     private let pump: PostgresCopyPump
 
@@ -43,6 +51,7 @@ public final class PostgresReader: BatchReader {
     public init(options: Options, requirements: ReaderRequirements = ReaderRequirements()) throws {
         let connection = try PostgresConnection(url: options.url)
         sourceName = "postgres query (\(connection.displayName))"
+        isResumable = !options.orderBy.isEmpty
         let trimmed = options.query.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
         let columns: [(name: String, oid: UInt32)]
         do {
