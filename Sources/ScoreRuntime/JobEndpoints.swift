@@ -63,6 +63,11 @@ public struct JobEndpoints: Sendable, Equatable {
         // The quarantine's default sits beside the output as written, also when piping.
         let quarantine = quarantinePath(spec: spec, context: context)
         if wiring == .standardStreams {
+            for (section, what) in [(spec.reader, "reads"), (spec.writer, "writes")] where section.string("path") == nil {
+                throw JobSpecError(at: section.location(of: "type"), section.keyPath(of: "type"),
+                                   "`batchscore pipe` reads stdin and writes stdout, but this \(section.string("type") ?? "") end \(what) no file it could stand in for",
+                                   hint: "use `batchscore run` for a job that reads or writes a database")
+            }
             if spec.quarantine.string("path") == nil {
                 spec = spec.settingPath(\.quarantine, to: defaultQuarantinePath(writerPath: spec.writer.string("path")))
             }

@@ -340,9 +340,16 @@ private struct Run {
         try retry.run("prepare output", logger: logger) { try writer.prepare() }
         _ = try checkpointIfPossible(phase: .committing)
         faults.point("before-renames")
-        try quarantine.commit()
-        faults.point("between-renames")
-        try writer.commit()
+        if externalOutput {
+            // A database's COMMIT can still fail where a rename hardly can: the table first, so a
+            // refused commit publishes no quarantine either.
+            try writer.commit()
+            try quarantine.commit()
+        } else {
+            try quarantine.commit()
+            faults.point("between-renames")
+            try writer.commit()
+        }
         removeCheckpoint()
     }
 

@@ -120,6 +120,14 @@ struct PostgresEndpointsTests {
         #expect(try run("replace", query: "SELECT * FROM \(source) WHERE id <= 10").status == 0)
         #expect(try pg.sql("SELECT count(*) FROM \(target)") == "10")
         #expect(try pg.sql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\(target)_batchscore_%'") == "0", "no staging table is left")
+        // A replace the database refuses at the swap (a view depends on the table) fails the job,
+        // publishes no quarantine, and leaves the table as it was.
+        try pg.sql("CREATE VIEW \(target)_view AS SELECT id FROM \(target)")
+        try? FileManager.default.removeItem(atPath: dir.file("out/rejected.csv"))
+        let refused = try run("replace")
+        #expect(refused.status == 1 && refused.stderr.contains("depend"), "\(refused.stderr)")
+        #expect(!dir.exists("out/rejected.csv"), "the quarantine was published for a job whose table did not commit")
+        #expect(try pg.sql("SELECT count(*) FROM \(target)") == "10")
         // Appending needs the output's columns in the table.
         try pg.sql("CREATE TABLE \(target)_narrow (id bigint)")
         try dir.write("job.yaml", Self.job(reader: "{ type: postgres, url: \(Self.url(pg)), query: \"SELECT * FROM \(source)\" }",
@@ -225,11 +233,58 @@ struct PostgresEndpointsTests {
         #expect(unordered.stderr.contains("the query has no order_by") && unordered.stderr.contains("this job cannot resume"), "\(unordered.stderr)")
     }
 
-    @Test func urlsAreRedacted() {
+    @Test func urlsAreShownWithoutTheirPassword() throws {
         #expect(PostgresURL.redacted("postgres://u:pw@h:5432/db") == "postgres://u@h:5432/db")
-        #expect(PostgresURL.redacted("postgresql://u:p@ss:w@h/db?sslmode=require") == "postgresql://u@h/db?sslmode=require")
-        #expect(PostgresURL.redacted("postgres://h/db?user=u&password=pw&x=1") == "postgres://h/db?user=u&password=***&x=1")
-        #expect(PostgresURL.redacted("host=h password='a b\\'c' dbname=d") == "host=h password=*** dbname=d")
         #expect(PostgresURL.redacted("postgres://u@h/db") == "postgres://u@h/db")
+        #expect(PostgresURL.redacted("postgresql://u@/db?host=/tmp/sock") == "postgres://u@/db?host=/tmp/sock")
+        #expect(PostgresURL.redacted("host=h port=6000 user=u password='a b\\'c' dbname=d") == "postgres://u@h:6000/d")
+        // Passwords written in every way a URL allows, and some it does not: never shown.
+        for (url, password) in [("postgres://u:ab%2Fcd@h/db", "ab"), ("postgres://u:ab/cd@h/db", "ab/cd"), ("postgres://u:p%zz@h/db", "p%zz"),
+                                ("postgres://h/db?user=u&password=pw9", "pw9"), ("host=h password=sekrit dbname=d", "sekrit"),
+                                ("postgres://u:p@ss@h/db", "p@ss")] {
+            let shown = PostgresURL.redacted(url)
+            #expect(!shown.contains(password), "\(url) shown as \(shown)")
+        }
+        #expect(throws: PostgresError.self) { try PostgresURL.parse("postgres://u:ab/cd@h/db") }
+        // What libpq decoded and what was written are both scrubbed.
+        let parsed = try PostgresURL.parse("postgres://u:a%2Fb@h/db")
+        #expect(parsed.secrets.contains("a/b") && parsed.secrets.contains("a%2Fb"))
+    }
+
+    @Test func queriesAreTakenAsWritten() throws {
+        let pg = try Self.server
+        let source = TestPostgres.uniqueName("customers")
+        try Self.makeCustomers(pg, source)
+        let dir = try TempDir()
+        func run(_ query: String, writer: String = "{ type: csv, path: out/scores.csv }") throws -> EngineTests.Outcome {
+            try dir.write("job.yaml", Self.job(reader: "{ type: postgres, url: \(Self.url(pg)), query: \"\(query)\", order_by: [id] }", writer: writer))
+            return try EngineTests.run(dir)
+        }
+        // A trailing comment comments out nothing of the reader's own SQL.
+        let commented = try run("SELECT * FROM \(source) -- every customer")
+        #expect(commented.status == 0, "\(commented.stderr)")
+        // One column cannot tell a NULL from a blank line: refused, not lost.
+        try dir.write("job.yaml", Self.job(reader: "{ type: postgres, url: \(Self.url(pg)), query: \"SELECT age FROM \(source)\" }",
+                                           writer: "{ type: csv, path: out/one.csv }"))
+        let one = try EngineTests.run(dir)
+        #expect(one.status == 2 && one.stderr.contains("reader.query") && one.stderr.contains("one column"), "\(one.stderr)")
+        // A table name at PostgreSQL's 63-byte limit still gets a staging table of its own.
+        let long = "t" + String(repeating: "x", count: 54) + String(UInt32.random(in: 0 ... UInt32.max) % 100_000_000)
+        let named = String(long.prefix(63))
+        for mode in ["create", "replace", "replace"] {
+            let replaced = try run("SELECT * FROM \(source) WHERE id <= 5", writer: "{ type: postgres, url: \(Self.url(pg)), table: \(named), mode: \(mode) }")
+            #expect(replaced.status == 0, "\(mode): \(replaced.stderr)")
+        }
+        #expect(try pg.sql("SELECT count(*) FROM \(named)") == "5")
+        // `batchscore pipe` has no file for a database end to stand in for.
+        try dir.write("job.yaml", Self.job(reader: "{ type: postgres, url: \(Self.url(pg)), query: \"SELECT * FROM \(source)\" }",
+                                           writer: "{ type: csv, path: out/scores.csv }"))
+        let piped = try EngineTests.cli(["pipe", "--job", dir.file("job.yaml")])
+        #expect(piped.status == 2 && piped.stderr.contains("reader.type") && piped.stderr.contains("batchscore pipe"), "\(piped.stderr)")
+        // A URL libpq cannot read is refused without quoting it.
+        try dir.write("job.yaml", Self.job(reader: "{ type: postgres, url: \"postgres://u:p%zz@/db\", query: \"SELECT 1 AS a, 2 AS b\" }",
+                                           writer: "{ type: csv, path: out/scores.csv }"))
+        let unreadable = try EngineTests.run(dir)
+        #expect(unreadable.status == 2 && unreadable.stderr.contains("reader.url") && !unreadable.stderr.contains("p%zz"), "\(unreadable.stderr)")
     }
 }

@@ -2,7 +2,7 @@
 # PostgreSQL as a reader and a writer against CSV files: the same 1M-row job (logistic model)
 # CSV -> CSV, PostgreSQL -> CSV (COPY out), CSV -> PostgreSQL (COPY in, one transaction) and
 # PostgreSQL -> PostgreSQL, in rounds (each round runs all four), medians, rows/s and the ratio to
-# CSV -> CSV. A private PostgreSQL server (initdb in a temporary folder, Unix socket only, default
+# CSV -> CSV, with each run's peak RSS. A private PostgreSQL server (initdb in a temporary folder, Unix socket only, default
 # durability settings) is started and stopped by the script. Release build.
 #
 #   bash bench/postgres/run.sh                 # 1M rows, 3 rounds
@@ -25,6 +25,7 @@ PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 
 step "1/4 python environment, data, model"
 ensure_python_env "numpy, pandas, sklearn, joblib" numpy pandas scikit-learn joblib pyarrow
+ensure_gnu_time
 mkdir -p "$OUT" "$DATA_DIR/model"
 LABEL=$((ROWS / 1000))k
 DATA=$DATA_DIR/customers_pg_$LABEL.csv
@@ -77,11 +78,13 @@ for k in $(seq 1 "$REPEAT"); do
   for name in csv_csv pg_csv csv_pg pg_pg; do
     rm -f "$OUT/$name.csv"; sync
     start=$(date +%s%N)
-    "$BIN_DIR/batchscore" run "$OUT/$name.yaml" --progress none >"$OUT/$name.log" 2>&1 || { tail "$OUT/$name.log"; die "$name failed"; }
+    /usr/bin/time -v -o "$OUT/$name.time" "$BIN_DIR/batchscore" run "$OUT/$name.yaml" --progress none >"$OUT/$name.log" 2>&1 \
+      || { tail "$OUT/$name.log"; die "$name failed"; }
     end=$(date +%s%N)
     t=$(( (end - start) / 1000000 ))
     times[$name]+="$t "
-    line+=" $name $(printf '%d.%03d' $((t / 1000)) $((t % 1000))) s"
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/$name.time")
+    line+=" $name $(printf '%d.%03d' $((t / 1000)) $((t % 1000))) s ($((rss / 1024)) MB)"
   done
   echo "$line"
 done

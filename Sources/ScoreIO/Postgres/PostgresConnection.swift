@@ -26,27 +26,31 @@ public struct PostgresError: BatchScoreError, Equatable {
 /// One libpq connection, used by one thread at a time (its owner: a reader's pump, a writer).
 ///
 /// The session is set up for exact, stable text: `DateStyle` ISO, `TimeZone` UTC,
-/// `extra_float_digits` 1 (shortest round-trip floats), `client_encoding` UTF8.
+/// `extra_float_digits` 3 (exact floats: the shortest round-trip text from PostgreSQL 12 on), `client_encoding` UTF8.
 final class PostgresConnection {
     private let connection: OpaquePointer
     /// Where it is connected, without the password, for messages.
     let displayName: String
+    /// The password as written and as libpq read it: scrubbed from every message libpq makes.
+    private let secrets: [String]
 
     /// Connects to `url` (a `postgres://` / `postgresql://` URL or a libpq `key=value` string).
     init(url: String) throws {
-        displayName = PostgresURL.redacted(url)
+        let parsed = try PostgresURL.parse(url)
+        displayName = parsed.display
+        secrets = parsed.secrets
         guard let made = PQconnectdb(url) else {
             throw PostgresError(message: "cannot connect to \(displayName): out of memory", isTransient: true)
         }
         connection = made  // from here on, deinit finishes it, also when init throws
         guard PQstatus(made) == CONNECTION_OK else {
-            let message = Self.clean(PQerrorMessage(made))
+            let message = clean(PQerrorMessage(made))
             // A refused or dropped connection may come back; a bad password or database will not.
             let permanent = message.contains("password") || message.contains("does not exist")
                 || message.contains("authentication") || message.contains("invalid")
             throw PostgresError(message: "cannot connect to \(displayName): \(message)", isTransient: !permanent)
         }
-        try execute("SET DateStyle = 'ISO'; SET TimeZone = 'UTC'; SET extra_float_digits = 1; SET client_encoding = 'UTF8'")
+        try execute("SET DateStyle = 'ISO'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET client_encoding = 'UTF8'")
     }
 
     deinit { PQfinish(connection) }
@@ -56,6 +60,15 @@ final class PostgresConnection {
         let result = PQexec(connection, sql)
         defer { PQclear(result) }
         try check(result, expecting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK], what: "SQL")
+    }
+
+    /// Runs one statement and returns its command tag (`COMMIT`, or `ROLLBACK` for a COMMIT of an
+    /// aborted transaction).
+    func command(_ sql: String) throws -> String {
+        let result = PQexec(connection, sql)
+        defer { PQclear(result) }
+        try check(result, expecting: [PGRES_COMMAND_OK], what: "SQL")
+        return String(cString: PQcmdStatus(result))
     }
 
     /// The first column of the first row of `sql`'s result, as text, or nil (no row, or NULL).
@@ -108,16 +121,29 @@ final class PostgresConnection {
             }
             return false
         }
-        throw PostgresError(message: "reading from \(displayName): \(Self.clean(PQerrorMessage(connection)))", isTransient: true)
+        throw PostgresError(message: "reading from \(displayName): \(clean(PQerrorMessage(connection)))", isTransient: true)
     }
 
-    /// Asks the server to stop the statement running on this connection (a COPY no one reads any more).
-    func cancelRunningStatement() {
-        guard let cancel = PQgetCancel(connection) else { return }
-        var message = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(cancel, &message, Int32(message.count))
-        PQfreeCancel(cancel)
+    /// Asks the server to stop the statement running on a connection, from any thread.
+    final class Canceller: @unchecked Sendable {
+        // @unchecked: PQcancel is documented as safe to call from another thread than the connection's.
+        private let handle: OpaquePointer
+
+        init?(_ connection: OpaquePointer) {
+            guard let handle = PQgetCancel(connection) else { return nil }
+            self.handle = handle
+        }
+
+        func cancel() {
+            var message = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(handle, &message, Int32(message.count))
+        }
+
+        deinit { PQfreeCancel(handle) }
     }
+
+    /// A canceller for this connection's statements.
+    func canceller() -> Canceller? { Canceller(connection) }
 
     /// Starts `COPY … FROM STDIN`; then `copyIn` the rows and `endCopyIn`.
     func startCopyIn(_ sql: String) throws {
@@ -131,7 +157,7 @@ final class PostgresConnection {
         guard !bytes.isEmpty else { return }
         let sent = PQputCopyData(connection, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(bytes.count))
         guard sent == 1 else {
-            throw PostgresError(message: "writing to \(displayName): \(Self.clean(PQerrorMessage(connection)))", isTransient: false)
+            throw PostgresError(message: "writing to \(displayName): \(clean(PQerrorMessage(connection)))", isTransient: false)
         }
     }
 
@@ -139,7 +165,7 @@ final class PostgresConnection {
     /// server refused a row (a type or constraint error), naming it.
     func endCopyIn(error: String? = nil) throws {
         guard PQputCopyEnd(connection, error) == 1 else {
-            throw PostgresError(message: "writing to \(displayName): \(Self.clean(PQerrorMessage(connection)))", isTransient: false)
+            throw PostgresError(message: "writing to \(displayName): \(clean(PQerrorMessage(connection)))", isTransient: false)
         }
         var failure: PostgresError?
         while let result = PQgetResult(connection) {
@@ -156,7 +182,7 @@ final class PostgresConnection {
     /// `name` quoted as an SQL identifier (`"a ""b"""`), as libpq escapes it.
     func quoteIdentifier(_ name: String) throws -> String {
         guard let quoted = PQescapeIdentifier(connection, name, name.utf8.count) else {
-            throw PostgresError(message: "cannot quote the name \(name): \(Self.clean(PQerrorMessage(connection)))", isTransient: false)
+            throw PostgresError(message: "cannot quote the name \(name): \(clean(PQerrorMessage(connection)))", isTransient: false)
         }
         defer { PQfreemem(quoted) }
         return String(cString: quoted)
@@ -165,7 +191,7 @@ final class PostgresConnection {
     /// `text` as an SQL string literal.
     func quoteLiteral(_ text: String) throws -> String {
         guard let quoted = PQescapeLiteral(connection, text, text.utf8.count) else {
-            throw PostgresError(message: "cannot quote \(text): \(Self.clean(PQerrorMessage(connection)))", isTransient: false)
+            throw PostgresError(message: "cannot quote \(text): \(clean(PQerrorMessage(connection)))", isTransient: false)
         }
         defer { PQfreemem(quoted) }
         return String(cString: quoted)
@@ -173,25 +199,27 @@ final class PostgresConnection {
 
     private func check(_ result: OpaquePointer?, expecting: [ExecStatusType], what: String) throws {
         guard let result else {
-            throw PostgresError(message: "\(displayName): \(Self.clean(PQerrorMessage(connection)))", isTransient: true)
+            throw PostgresError(message: "\(displayName): \(clean(PQerrorMessage(connection)))", isTransient: true)
         }
         let status = PQresultStatus(result)
         guard !expecting.contains(status) else { return }
         let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-        var message = Self.clean(PQresultErrorMessage(result))
+        var message = clean(PQresultErrorMessage(result))
         if message.isEmpty { message = String(cString: PQresStatus(status)) }
         // Class 08 is a connection problem, 40001/40P01 a serialization failure or deadlock, 57P0x a shutdown: worth a retry.
         let transient = state.map { $0.hasPrefix("08") || $0 == "40001" || $0 == "40P01" || $0.hasPrefix("57P0") } ?? true
         throw PostgresError(message: "\(displayName): \(what) failed: \(message)", sqlState: state, isTransient: transient)
     }
 
-    /// libpq's message on one line: `ERROR:  x\nLINE 1: …` → `ERROR: x; LINE 1: …`.
-    static func clean(_ text: UnsafePointer<CChar>?) -> String {
+    /// libpq's message on one line (`ERROR:  x\nLINE 1: …` → `x; LINE 1: …`), the password scrubbed.
+    private func clean(_ text: UnsafePointer<CChar>?) -> String {
         guard let text else { return "" }
-        return String(cString: text)
+        var message = String(cString: text)
             .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             .joined(separator: "; ")
             .replacingOccurrences(of: "ERROR:  ", with: "")
+        for secret in secrets where !secret.isEmpty { message = message.replacingOccurrences(of: secret, with: "***") }
+        return message
     }
 }
 
@@ -214,22 +242,59 @@ public enum PostgresURL {
     static let field = ConfigField("url", .string, required: true,
         doc: "A libpq connection string: postgres://USER@HOST:PORT/DB or `host=… dbname=…`. Put the password in ${VAR} (or use ~/.pgpass or PGPASSWORD): it is never printed.")
 
-    /// `url` without its password: `postgres://user:secret@host/db` → `postgres://user@host/db`;
-    /// in a `key=value` string, `password=…` goes; a `?password=` parameter too.
-    public static func redacted(_ url: String) -> String {
-        var text = url
-        if let scheme = text.range(of: "://") {
-            let rest = text[scheme.upperBound...]
-            let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-            if let at = rest[..<authorityEnd].lastIndex(of: "@") {
-                let userInfo = rest[..<at]
-                if let colon = userInfo.firstIndex(of: ":") {
-                    text.replaceSubrange(colon ..< at, with: "")
-                }
+    /// `url` as libpq reads it: a name for messages built from its user, host, port and database
+    /// only (`postgres://u@h:5432/db`, a socket folder as `?host=/path`), and the password in
+    /// every form the URL may hold it (as libpq decoded it, and as written), to scrub from
+    /// messages. A string libpq cannot parse is refused without quoting libpq's message, which
+    /// may hold a piece of the password.
+    static func parse(_ url: String) throws -> (display: String, secrets: [String]) {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(url, &error) else {
+            if let error { PQfreemem(error) }
+            throw PostgresError(message: "the url is not a connection string libpq can read (not shown: it may hold a password); a password with @ / : % ? # in a postgres:// URL must be percent-encoded",
+                                isTransient: false, key: "url")
+        }
+        defer { PQconninfoFree(options) }
+        var values: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
+            option += 1
+        }
+        var secrets: [String] = []
+        if let password = values["password"], !password.isEmpty {
+            secrets.append(password)
+            if let encoded = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != password {
+                secrets.append(encoded)
             }
         }
-        // `password=…` as a key of a keyword string or of the URL's query.
-        return text.replacingOccurrences(of: #"(?i)(password\s*=\s*)('([^'\\]|\\.)*'|[^&\s]*)"#, with: "$1***",
-                                         options: .regularExpression)
+        // The userinfo's password as written (a URL may encode it in several ways). Unencoded, a
+        // `/ ? # @` in it makes libpq read part of it as the host, port or database, and then
+        // quote that part in its errors: refused before libpq sees it.
+        if let scheme = url.range(of: "://") {
+            let rest = url[scheme.upperBound...]
+            if let at = rest.lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
+                let written = String(rest[rest.index(after: colon) ..< at])
+                if written.contains(where: { "/?#@".contains($0) }) {
+                    throw PostgresError(message: "the url's password holds a / ? # or @ that is not percent-encoded (not shown); write it as %2F %3F %23 %40, or put it in PGPASSWORD or ~/.pgpass",
+                                        isTransient: false, key: "url")
+                }
+                if !written.isEmpty { secrets.append(written) }
+            }
+        }
+        var display = "postgres://"
+        if let user = values["user"], !user.isEmpty { display += user + "@" }
+        let host = values["host"] ?? values["hostaddr"] ?? ""
+        let socket = host.hasPrefix("/")
+        if !socket { display += host }
+        if let port = values["port"], !port.isEmpty { display += ":" + port }
+        display += "/" + (values["dbname"] ?? "")
+        if socket { display += "?host=" + host }
+        return (display, secrets.sorted { $0.count > $1.count })
+    }
+
+    /// `url` without its password, for messages; the fixed text of `parse` when libpq cannot read it.
+    public static func redacted(_ url: String) -> String {
+        (try? parse(url).display) ?? "the url (not shown: libpq cannot read it)"
     }
 }

@@ -17,6 +17,8 @@ final class PostgresCopyPump: @unchecked Sendable {
     private let connection: PostgresConnection
     private let outcome = Mutex<Outcome>(.running)
     private let done = DispatchSemaphore(value: 0)
+    /// For stopping the query from another thread (libpq's cancel request is thread-safe).
+    private let canceller: PostgresConnection.Canceller?
 
     private enum Outcome {
         case running
@@ -37,6 +39,14 @@ final class PostgresCopyPump: @unchecked Sendable {
         readEnd = fds[0]
         writeEnd = fds[1]
         self.connection = connection
+        canceller = connection.canceller()
+    }
+
+    /// The reader is gone: cancel the query on the server. The pump then ends (its COPY fails, or
+    /// its next send finds the reader's end closed) without reading the rest of the result.
+    func stop() {
+        let state = outcome.withLock { $0 }
+        if case .running = state { canceller?.cancel() }
     }
 
     func start() {
@@ -52,7 +62,7 @@ final class PostgresCopyPump: @unchecked Sendable {
         func flush() -> Bool {
             var sent = 0
             while sent < buffer.count {
-                let n = buffer.withUnsafeBytes { send(writeEnd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+                let n = buffer.withUnsafeBytes { send(writeEnd, $0.baseAddress! + sent, $0.count - sent, Self.noSignal) }
                 if n < 0 {
                     if errno == EINTR { continue }
                     return false  // EPIPE: the reader has closed its end
@@ -79,15 +89,22 @@ final class PostgresCopyPump: @unchecked Sendable {
             result = .failed(PostgresError(message: "\(error)", isTransient: false))
         }
         if readerGone {
-            connection.cancelRunningStatement()
-            // Drain what the server had in flight, so the connection closes cleanly.
-            while (try? connection.copyOut({ _ in })) == true {}
+            // Closing the connection (when the pump and the reader let go of it) ends the COPY;
+            // the cancel stops the query at once instead of after its rows are drained.
+            canceller?.cancel()
         }
         shutdown(writeEnd, Int32(SHUT_WR))
         close(writeEnd)
         outcome.withLock { $0 = result }
         done.signal()
     }
+
+    #if os(Linux)
+    /// No SIGPIPE when the reader has closed its end: `send` fails with EPIPE instead.
+    static let noSignal = Int32(MSG_NOSIGNAL)
+    #else
+    static let noSignal: Int32 = 0
+    #endif
 
     /// Waits for the pump to end (the reader has read to the stream's end) and throws its
     /// failure, if any — again on every call.

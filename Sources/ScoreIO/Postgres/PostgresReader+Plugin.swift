@@ -7,6 +7,12 @@ extension PostgresReader {
         try make(section, requirements)
     }
 
+    /// The fields with defaults, declared once for the checker, the docs and `make`.
+    public enum Fields {
+        public static let maxRecordBytes = FieldHandle<Int>.int("max_record_bytes", default: 16 << 20, minimum: 1024,
+            doc: "The longest row accepted (as CSV text); a longer one stops the job.")
+    }
+
     /// The config the `postgres` reader accepts; it drives spec checking and the docs.
     public static let spec = PluginSpec(
         kind: .reader, type: "postgres",
@@ -15,6 +21,7 @@ extension PostgresReader {
             PostgresURL.field,
             ConfigField("query", .string, required: true,
                         doc: "The SELECT whose rows are scored (one statement, no trailing semicolon needed)."),
+            Fields.maxRecordBytes.declaration,
             ConfigField("order_by", .list(.string),
                         doc: "Result columns to sort by — a unique key, so ties cannot reorder. With it the output's row order is fixed and the job can resume; without it the rows come in whatever order PostgreSQL returns."),
         ],
@@ -22,7 +29,7 @@ extension PostgresReader {
 
     static func make(_ section: ConfigSection, _ requirements: ReaderRequirements) throws -> PostgresReader {
         let options = Options(url: section.string("url") ?? "", query: section.string("query") ?? "",
-                              orderBy: section.strings("order_by") ?? [])
+                              orderBy: section.strings("order_by") ?? [], maxRecordBytes: section[Fields.maxRecordBytes])
         return try PostgresError.reportingSpecKeys(in: section) { try PostgresReader(options: options, requirements: requirements) }
     }
 }

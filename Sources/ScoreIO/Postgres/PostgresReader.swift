@@ -38,10 +38,13 @@ public final class PostgresReader: BatchReader {
         public var query: String
         /// Columns to sort by, making the order (and so the output and a resume) stable.
         public var orderBy: [String]
-        public init(url: String, query: String, orderBy: [String] = []) {
+        /// The longest row accepted, as CSV text; a longer one stops the job.
+        public var maxRecordBytes: Int
+        public init(url: String, query: String, orderBy: [String] = [], maxRecordBytes: Int = 16 << 20) {
             self.url = url
             self.query = query
             self.orderBy = orderBy
+            self.maxRecordBytes = maxRecordBytes
         }
     }
 
@@ -55,13 +58,19 @@ public final class PostgresReader: BatchReader {
         let trimmed = options.query.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
         let columns: [(name: String, oid: UInt32)]
         do {
-            columns = try connection.describe("SELECT * FROM (\(trimmed)) AS batchscore_query")
+            columns = try connection.describe("SELECT * FROM (\n\(trimmed)\n) AS batchscore_query")
         } catch var error as PostgresError where error.sqlState?.hasPrefix("42") == true {
             error.key = "query"  // a syntax error, an unknown table or column: the spec's query is wrong
             throw error
         }
         guard !columns.isEmpty else {
             throw PostgresError(message: "\(sourceName): the query returns no columns", isTransient: false, key: "query")
+        }
+        // COPY writes a row whose only value is NULL as an empty line, which CSV cannot tell from
+        // no row at all: refuse rather than lose those rows.
+        guard columns.count > 1 else {
+            throw PostgresError(message: "\(sourceName): the query returns one column (\(columns[0].name)); select a second one, such as a key, so that a NULL in it is not read as a blank line",
+                                isTransient: false, key: "query")
         }
         var names = Set<String>()
         for column in columns where !names.insert(column.name).inserted {
@@ -78,7 +87,8 @@ public final class PostgresReader: BatchReader {
             return PostgresTypes.type(of: column.oid) == .bool ? "\(name)::text AS \(name)" : name
         }.joined(separator: ", ")
         let order = try options.orderBy.map { try connection.quoteIdentifier($0) }.joined(separator: ", ")
-        let copy = "COPY (SELECT \(selected) FROM (\(trimmed)) AS batchscore_query\(order.isEmpty ? "" : " ORDER BY \(order)")) TO STDOUT (FORMAT csv, HEADER true)"
+        // The query on lines of its own, so a trailing `-- comment` comments out nothing of ours.
+        let copy = "COPY (SELECT \(selected) FROM (\n\(trimmed)\n) AS batchscore_query\(order.isEmpty ? "" : " ORDER BY \(order)")) TO STDOUT (FORMAT csv, HEADER true)"
         try connection.startCopyOut(copy)
 
         var declared: [(name: String, type: ColumnType)] = []
@@ -86,13 +96,17 @@ public final class PostgresReader: BatchReader {
             if let type = PostgresTypes.type(of: column.oid), type != .string { declared.append((column.name, type)) }
         }
         pump = try PostgresCopyPump(connection: connection)
-        var csvOptions = CSVReader.Options(columns: declared, inferRows: 0)
+        var csvOptions = CSVReader.Options(columns: declared, inferRows: 0, maxRecordBytes: options.maxRecordBytes)
         csvOptions.columnsKeyPath = "reader.query"
         pump.start()
         let input = try TextInput(opened: OpenedFile(fd: pump.readEnd, size: nil, isStream: true), path: sourceName, sourceName: sourceName)
         // On a failure here the input's socket closes with it, which stops the pump.
         csv = try CSVReader(input: input, options: csvOptions, requirements: requirements)
     }
+
+    /// A reader dropped before the end of its rows (a job stopped early) asks the server to stop
+    /// the query, rather than leave it running or holding its snapshot until the process exits.
+    deinit { pump.stop() }
 
     public func next(maxRows: Int) throws -> ReadResult? {
         if let read = try csv.next(maxRows: maxRows) { return read }

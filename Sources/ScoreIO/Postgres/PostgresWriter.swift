@@ -30,14 +30,16 @@ public final class PostgresWriter: BatchWriter {
         let connection = try PostgresConnection(url: url)
         self.connection = connection
         name = "postgres table \(table) (\(connection.displayName))"
-        let target = try PostgresTableName(table, connection: connection)
         try connection.execute("BEGIN")
+        // Qualified with the schema the session creates in, so the existence check, the CREATE and
+        // replace's DROP all mean one table whatever the search_path holds.
+        let target = try PostgresTableName(table, connection: connection)
         let columns = try schema.fields.map { try connection.quoteIdentifier($0.name) }
         let definition = try schema.fields.map { "\(try connection.quoteIdentifier($0.name)) \(PostgresTypes.sqlType($0.type))" }
             .joined(separator: ", ")
         let exists = try connection.scalar("SELECT to_regclass(\(try connection.quoteLiteral(target.quoted))) IS NOT NULL") == "t"
         var copyInto = target.quoted
-        var swap: (staging: String, stagingName: String)?
+        var swapSQL: String?
         switch mode {
         case .create:
             guard !exists else {
@@ -51,13 +53,11 @@ public final class PostgresWriter: BatchWriter {
                                     isTransient: false, key: "table")
             }
         case .replace:
-            // A new table beside the target, renamed over it at the commit.
-            let suffix = String(UInt64.random(in: 0 ... UInt64.max), radix: 16)
-            let stagingName = String("\(target.table)_batchscore_\(suffix)".prefix(63))
-            let staging = try target.sibling(stagingName, connection: connection)
+            // A new table beside the target, swapped in when the rows are all in.
+            let staging = try target.sibling(PostgresTableName.stagingName(for: target.table), connection: connection)
             try connection.execute("CREATE TABLE \(staging) (\(definition))")
             copyInto = staging
-            swap = (staging, stagingName)
+            swapSQL = "DROP TABLE IF EXISTS \(target.quoted); ALTER TABLE \(staging) RENAME TO \(try connection.quoteIdentifier(target.table))"
         }
         do {
             try connection.startCopyIn("COPY \(copyInto) (\(columns.joined(separator: ", "))) FROM STDIN (FORMAT csv)")
@@ -65,11 +65,7 @@ public final class PostgresWriter: BatchWriter {
             error.key = "table"  // append: the table lacks an output column
             throw error
         }
-        var commitSQL = "COMMIT"
-        if let swap {
-            commitSQL = "DROP TABLE IF EXISTS \(target.quoted); ALTER TABLE \(swap.staging) RENAME TO \(try connection.quoteIdentifier(target.table)); COMMIT"
-        }
-        transaction = Transaction(connection: connection, commitSQL: commitSQL)
+        transaction = Transaction(connection: connection, beforeCommit: swapSQL, name: name)
     }
 
     /// Formats batches as CSV rows (no header) on the workers.
@@ -89,29 +85,60 @@ public final class PostgresWriter: BatchWriter {
     }
 
     /// The transaction the rows wait in: `prepare` ends the COPY (where the server refuses a row
-    /// it cannot store), `publish` commits, `abort` rolls back.
+    /// it cannot store) and, for `replace`, swaps the new table in — everything that can fail for a
+    /// reason of the data or the schema — leaving `publish` only the COMMIT. A failure is kept and
+    /// thrown again by every later call: once the COPY or the swap failed the transaction is
+    /// aborted, and a retried prepare must not let a COMMIT (which PostgreSQL then answers with a
+    /// ROLLBACK) pass for success.
     final class Transaction: StagedOutput {
         private let connection: PostgresConnection
-        private let commitSQL: String
+        private let beforeCommit: String?
+        private let name: String
         private var copying = true
+        private var prepared = false
         private var open = true
+        private var failure: PostgresError?
 
-        init(connection: PostgresConnection, commitSQL: String) {
+        init(connection: PostgresConnection, beforeCommit: String?, name: String) {
             self.connection = connection
-            self.commitSQL = commitSQL
+            self.beforeCommit = beforeCommit
+            self.name = name
+        }
+
+        /// Runs `step`, keeping its failure (never transient: the transaction is gone).
+        private func step(_ body: () throws -> Void) throws {
+            if let failure { throw failure }
+            do {
+                try body()
+            } catch let error as PostgresError {
+                failure = PostgresError(message: error.message, sqlState: error.sqlState, isTransient: false, key: error.key)
+                throw failure!
+            }
         }
 
         func prepare() throws {
-            guard copying else { return }
-            copying = false
-            try connection.endCopyIn()
+            try step {
+                if copying {
+                    copying = false
+                    try connection.endCopyIn()
+                }
+                if !prepared {
+                    prepared = true
+                    if let beforeCommit { try connection.execute(beforeCommit) }
+                }
+            }
         }
 
         func publish() throws {
             try prepare()
-            guard open else { return }
-            open = false
-            try connection.execute(commitSQL)
+            try step {
+                guard open else { return }
+                open = false
+                let tag = try connection.command("COMMIT")
+                guard tag == "COMMIT" else {
+                    throw PostgresError(message: "\(name): the server ended the transaction with \(tag) instead of committing it", isTransient: false)
+                }
+            }
         }
 
         func abort() {
@@ -129,9 +156,10 @@ public final class PostgresWriter: BatchWriter {
     }
 }
 
-/// A table name as a job writes it — `scores` or `analytics.scores` — quoted for SQL.
+/// A table name as a job writes it — `scores` or `analytics.scores` — quoted for SQL, and always
+/// schema-qualified (an unqualified name takes the session's `current_schema()`).
 struct PostgresTableName {
-    let schema: String?
+    let schema: String
     let table: String
     let quoted: String
 
@@ -140,13 +168,33 @@ struct PostgresTableName {
         guard (1 ... 2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }) else {
             throw PostgresError(message: "the table name \(text) is not TABLE or SCHEMA.TABLE", isTransient: false, key: "table")
         }
-        schema = parts.count == 2 ? parts[0] : nil
+        if parts.count == 2 {
+            schema = parts[0]
+        } else {
+            guard let current = try connection.scalar("SELECT current_schema()") else {
+                throw PostgresError(message: "the table name \(text) has no schema and the session's search_path names none that exists; write SCHEMA.TABLE",
+                                    isTransient: false, key: "table")
+            }
+            schema = current
+        }
         table = parts.last!
-        quoted = try (schema.map { try connection.quoteIdentifier($0) + "." } ?? "") + connection.quoteIdentifier(table)
+        quoted = try connection.quoteIdentifier(schema) + "." + connection.quoteIdentifier(table)
     }
 
     /// Another table in the same schema, quoted.
     func sibling(_ name: String, connection: PostgresConnection) throws -> String {
-        try (schema.map { try connection.quoteIdentifier($0) + "." } ?? "") + connection.quoteIdentifier(name)
+        try connection.quoteIdentifier(schema) + "." + connection.quoteIdentifier(name)
+    }
+
+    /// `TABLE_batchscore_HEX`, within PostgreSQL's 63-byte names: the table's part is cut (on a
+    /// character boundary) so the random suffix always survives and never equals the target.
+    static func stagingName(for table: String) -> String {
+        let suffix = "_batchscore_" + String(UInt64.random(in: 0 ... UInt64.max), radix: 16)
+        var kept = ""
+        for character in table {
+            if kept.utf8.count + String(character).utf8.count + suffix.utf8.count > 63 { break }
+            kept.append(character)
+        }
+        return kept + suffix
     }
 }
