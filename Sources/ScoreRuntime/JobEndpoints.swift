@@ -124,6 +124,10 @@ public struct JobEndpoints: Sendable, Equatable {
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                 throw JobSpecError(at: at.0, at.1, "is a folder; give a file path")
             }
+            if let kind = AtomicOutputFile.nonFileKind(at: path) {
+                throw JobSpecError(at: at.0, at.1, "is \(kind), not a file: outputs are written beside their path and renamed over it, which would replace it",
+                                   hint: "give a file path; to discard the predictions, write them to a file you delete, or to stdout (\"-\") and redirect that")
+            }
         }
         let canonical = { (path: String?) in path.map(canonicalPath) }
         if let input = canonical(input) {

@@ -233,6 +233,60 @@ struct PostgresEndpointsTests {
         #expect(unordered.stderr.contains("the query has no order_by") && unordered.stderr.contains("this job cannot resume"), "\(unordered.stderr)")
     }
 
+    /// The reader streams: the job's peak RSS does not grow with the query's result. The same job
+    /// over 150,000 and over 450,000 wide rows (80 MB and 240 MB of text) peaks within a few MB of
+    /// each other. Batches are pinned so the test measures the reader, not the adaptive sizer.
+    @Test func aLargeQueryIsStreamedInBoundedMemory() throws {
+        let pg = try Self.server
+        let dir = try TempDir()
+        var peaks: [Int] = [], sizes: [Int] = []
+        for rows in [150_000, 450_000] {
+            let source = TestPostgres.uniqueName("wide")
+            try pg.sql("""
+                CREATE TABLE \(source) AS SELECT i::bigint AS id, 18 + i % 70 AS age, 20000.5 + i % 90000 AS income,
+                       300 + i % 550 AS credit_score, i % 60 AS num_transactions, repeat(md5(i::text), 16) AS note
+                FROM generate_series(1, \(rows)) AS i
+                """)
+            sizes.append(Int(try pg.sql("SELECT sum(octet_length(note)) FROM \(source)")) ?? 0)
+            try dir.write("job.yaml", Self.job(reader: "{ type: postgres, url: \(Self.url(pg)), query: \"SELECT * FROM \(source)\", order_by: [id] }",
+                                               writer: "{ type: csv, path: out/wide.csv }")
+                .replacingOccurrences(of: "runtime: { batch_rows: 700 }", with: "runtime: { batch_rows: 4096 }"))
+            let (status, peakKB) = try Self.runMeasuringPeakRSS(CLITests.executable.path, ["run", dir.file("job.yaml"), "--progress", "none"])
+            #expect(status == 0)
+            peaks.append(peakKB)
+        }
+        print("postgres reader: \(sizes.map { "\($0 / 1_000_000) MB" }) of rows, peak RSS \(peaks.map { "\($0 / 1024) MB" })")
+        #expect(sizes[1] > 3 * sizes[0] - 1000)
+        #expect(Double(peaks[1]) < Double(peaks[0]) * 1.25 + 8192, "peak RSS grew with the result: \(peaks) KiB for \(sizes) bytes")
+        #expect(peaks[1] * 1024 < sizes[1], "the job held about as much as the whole result")
+    }
+
+    /// Runs a program to its end (output discarded) and returns its exit status and peak RSS in
+    /// KiB: its own `VmHWM`, polled from /proc while it runs. (wait4's ru_maxrss would not do: a
+    /// child spawned with vfork semantics inherits the parent's high-water mark at exec.)
+    static func runMeasuringPeakRSS(_ path: String, _ arguments: [String]) throws -> (Int32, Int) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for fd in [Int32(0), 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+        var argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, path, &actions, nil, &argv, environ) == 0 else { throw TestPostgresUnavailable(description: "cannot run \(path)") }
+        var peak = 0, status: Int32 = 0
+        while true {
+            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+               let kb = Int(line.split(separator: " ").dropFirst().first ?? "") {
+                peak = max(peak, kb)
+            }
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid || (done < 0 && errno != EINTR) { break }
+            usleep(5_000)
+        }
+        return ((status >> 8) & 0xff, peak)
+    }
+
     @Test func urlsAreShownWithoutTheirPassword() throws {
         #expect(PostgresURL.redacted("postgres://u:pw@h:5432/db") == "postgres://u@h:5432/db")
         #expect(PostgresURL.redacted("postgres://u@h/db") == "postgres://u@h/db")

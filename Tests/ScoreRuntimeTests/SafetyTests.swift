@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ScoreCore
+import ScoreIO
 @testable import ScoreRuntime
 import BatchScoreTestKit
 
@@ -41,6 +42,19 @@ import BatchScoreTestKit
         try FileManager.default.createDirectory(atPath: dir.path + "/folder", withIntermediateDirectories: true)
         #expect(specError(dir, overrides: ["writer.path=folder"])?.contains("writer.path: is a folder") == true)
         #expect(try dir.read("data.csv") == "a,b\n1,2\n")
+    }
+
+    /// An output renamed over a device or a pipe would replace it (as root, /dev/null would turn
+    /// into a regular file): refused before anything is written, at the key.
+    @Test func outputsMayNotReplaceADeviceOrAPipe() throws {
+        let dir = try TempDir()
+        try job(dir, csv: "a,b\n1,2\n")
+        #expect(specError(dir, overrides: ["writer.path=/dev/null"])?.contains("writer.path: is a device, not a file") == true)
+        #expect(mkfifo(dir.file("pipe"), 0o644) == 0)
+        #expect(specError(dir, overrides: ["quarantine.path=pipe"])?.contains("quarantine.path: is a pipe, not a file") == true)
+        #expect(throws: OutputError.self) { _ = try AtomicOutputFile(path: "/dev/null") }
+        var st = stat()
+        #expect(stat("/dev/null", &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR, "/dev/null is still a device")
     }
 
     @Test func nonFiniteFeaturesAreRejectedBeforeTheModel() throws {

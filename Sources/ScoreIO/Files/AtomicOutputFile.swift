@@ -39,12 +39,30 @@ public final class AtomicOutputFile {
     /// - Throws: `OutputError` when the folder or file cannot be created.
     public init(path: String, keepExisting: Bool = false) throws {
         self.path = path
+        if let kind = Self.nonFileKind(at: path) {
+            // The rename at commit would replace it: as root, /dev/null would become a regular file.
+            throw OutputError(.unwritable, file: path, "is \(kind), not a file: the output is written beside it and renamed over it, which would replace it; give a file path (or \"-\" for stdout)")
+        }
         let folder = Self.split(path).folder
         temporaryPath = Self.temporaryPath(for: path)
         if !folder.isEmpty { try Self.makeFolders(folder, for: path) }
         let fd = temporaryPath.withCString { open($0, O_WRONLY | O_CREAT | (keepExisting ? 0 : O_TRUNC) | O_CLOEXEC, 0o644) }
         if fd < 0 { throw Self.error(path, "cannot create \(temporaryPath)", errno) }
         state = .open(fd)
+    }
+
+    /// What `path` is when it exists and is neither a regular file nor a folder ("a device", "a
+    /// pipe", "a socket"); nil otherwise. A symlink is followed: its target is what would be replaced.
+    public static func nonFileKind(at path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFIFO: return "a pipe"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
     }
 
     /// Set once `sync` made the bytes durable for a checkpoint: an abandoned file (a stopped
