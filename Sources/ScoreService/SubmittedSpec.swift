@@ -22,8 +22,20 @@ struct SubmittedSpec: Sendable {
                      registry: PluginRegistry, environment: [String: String]) throws(JobSpecErrors) -> SubmittedSpec {
         // An upload stands in for reader.path before checking, so a job sent with its input need not name one.
         let overrides = uploadedInput.map { ["reader.path=\($0)"] } ?? []
-        var loaded = try JobSpecLoader.load(text: text, fileName: fileName, registry: registry, overrides: overrides,
+        var loaded: JobSpec
+        do {
+            loaded = try JobSpecLoader.load(text: text, fileName: fileName, registry: registry, overrides: overrides,
                                             environment: environment)
+        } catch let errors where uploadedInput != nil {
+            // The upload's `reader.path` on a reader that reads no file (a database) is not a key
+            // the user wrote: say what is wrong in their words.
+            throw JobSpecErrors(errors.errors.map { error in
+                guard error.keyPath == "reader.path", error.message.contains("unknown key") else { return error }
+                return JobSpecError(at: error.location, "reader.type",
+                                    "an uploaded input needs a reader that reads a file (csv, jsonl or parquet); this job's reader reads none",
+                                    hint: "send the job without an upload, or give it a file reader")
+            })
+        }
         loaded.file = fileName
         let spec = try policy.confine(loaded, registry: registry, outputFolder: outputFolder, uploadedInput: uploadedInput)
         let output = spec.writer.string("path") ?? outputFolder + "/output.csv"

@@ -115,6 +115,15 @@ import ScoreBuiltins
                                                                 with: "{ type: postgres, url: \"host=/tmp\", query: \"SELECT 1\" }")
         let writer = ServiceFixtures.job().replacingOccurrences(of: "{ type: csv, path: out/predictions.csv }",
                                                                 with: "{ type: postgres, url: \"host=/tmp\", table: t }")
+        // With an upload, which stands in for reader.path, the refusal says so.
+        do {
+            _ = try SubmittedSpec.load(text: reader, uploadedInput: root.file("up.csv"), outputFolder: "/tmp/x", policy: policy,
+                                       registry: BuiltinPlugins.registry, environment: [:])
+            Issue.record("an upload for a postgres reader was accepted")
+        } catch {
+            #expect(error.errors.contains { $0.keyPath == "reader.type" && $0.message.contains("an uploaded input needs a reader that reads a file") },
+                    "\(error)")
+        }
         for (yaml, key) in [(reader, "reader.type"), (writer, "writer.type")] {
             #expect(yaml.contains("postgres"))
             do {
