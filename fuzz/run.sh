@@ -13,7 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 ROOT=$(pwd)
-ALL=(csv jsonl spec parquet model-native model-xgboost model-lightgbm lua)
+ALL=(csv jsonl spec parquet model-native model-xgboost model-lightgbm lua postgres-url)
 SECONDS_ARG=""
 PARALLEL=1
 TARGETS=()
@@ -53,8 +53,8 @@ INCS=(-I "$REL/Modules")
 for m in "$REL"/*.build/module.modulemap; do INCS+=(-Xcc -fmodule-map-file="$m"); done
 for d in Sources/C*/; do [ -f "$d/module.modulemap" ] && INCS+=(-I "$d"); done
 for d in Sources/C*/include/; do INCS+=(-I "$d"); done
-INCS+=(-I /usr/include/lua5.4)
-LIBS=(-lyaml -llua5.4 -lsnappy -lz -lzstd -llz4 -lopenblas)
+INCS+=(-I /usr/include/lua5.4 -Xcc -I/usr/include/postgresql)
+LIBS=(-lyaml -llua5.4 -lsnappy -lz -lzstd -llz4 -lopenblas -lpq)
 mkdir -p "$BUILD/bin"
 for t in "${TARGETS[@]}"; do
     bin="$BUILD/bin/fuzz-$t"

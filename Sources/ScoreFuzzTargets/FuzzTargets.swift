@@ -14,7 +14,7 @@ import ScoreBuiltins
 /// has an instruction and memory budget.
 public enum FuzzTargets {
     /// The target names, as fuzz/run.sh and the fuzz/corpus/ folders spell them.
-    public static let names = ["csv", "jsonl", "spec", "parquet", "model-native", "model-xgboost", "model-lightgbm", "lua"]
+    public static let names = ["csv", "jsonl", "spec", "parquet", "model-native", "model-xgboost", "model-lightgbm", "lua", "postgres-url"]
 
     /// Runs the named target on `data`; false for an unknown name.
     @discardableResult
@@ -28,9 +28,19 @@ public enum FuzzTargets {
         case "model-xgboost": modelXGBoost(data)
         case "model-lightgbm": modelLightGBM(data)
         case "lua": lua(data)
+        case "postgres-url": postgresURL(data)
         default: return false
         }
         return true
+    }
+
+    // MARK: - PostgreSQL connection strings
+
+    /// A `url:` as a job gives it, parsed (libpq's PQconninfoParse and our own scan of the
+    /// userinfo, through `redacted`) and shown for messages: it must never trap. Nothing connects.
+    public static func postgresURL(_ data: [UInt8]) {
+        let url = String(decoding: data.prefix(4096).filter { $0 != 0 }, as: UTF8.self)
+        _ = PostgresURL.redacted(url)
     }
 
     // MARK: - Readers (through a temp file: the readers read file descriptors)
