@@ -87,27 +87,18 @@ public final class TestPostgres: @unchecked Sendable {
         return versions.reversed().map { "\(root)/\($0)/bin" }.first { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }
     }
 
-    /// Runs a PostgreSQL tool, with posix_spawn and waitpid. Its output goes to a file, not a
-    /// pipe: the server `pg_ctl start` leaves running would hold a pipe open forever.
+    /// Runs a PostgreSQL tool. Its output goes to a file, not a pipe: the server `pg_ctl start`
+    /// leaves running would hold a pipe open forever.
     static func run(_ tool: String, _ arguments: [String], asPostgres: Bool) -> (status: Int32, output: String) {
         let argv = asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", tool] + arguments : [tool] + arguments
         let log = NSTemporaryDirectory() + "batchscore-pg-tool-\(getpid())-\(UInt32.random(in: 0 ... UInt32.max)).log"
         defer { unlink(log) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var cArguments = argv.map { strdup($0) } + [nil]
-        defer { for a in cArguments { free(a) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
-        guard spawned == 0 else { return (-1, "cannot run \(argv[0]): \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return (exit, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        do {
+            let status = try Spawned(argv, output: log).wait()
+            return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        } catch {
+            return (-1, "\(error)")
+        }
     }
 
     /// Runs `sql` with psql (stopping at the first error) and returns its unaligned, tuples-only output.

@@ -265,26 +265,17 @@ struct PostgresEndpointsTests {
     /// KiB: its own `VmHWM`, polled from /proc while it runs. (wait4's ru_maxrss would not do: a
     /// child spawned with vfork semantics inherits the parent's high-water mark at exec.)
     static func runMeasuringPeakRSS(_ path: String, _ arguments: [String]) throws -> (Int32, Int) {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for fd in [Int32(0), 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
-        var argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, path, &actions, nil, &argv, environ) == 0 else { throw TestPostgresUnavailable(description: "cannot run \(path)") }
-        var peak = 0, status: Int32 = 0
+        let child = try Spawned([path] + arguments)
+        var peak = 0
         while true {
-            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            if let text = try? String(contentsOfFile: "/proc/\(child.pid)/status", encoding: .utf8),
                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
                let kb = Int(line.split(separator: " ").dropFirst().first ?? "") {
                 peak = max(peak, kb)
             }
-            let done = waitpid(pid, &status, WNOHANG)
-            if done == pid || (done < 0 && errno != EINTR) { break }
+            if let status = child.poll() { return (status, peak) }
             usleep(5_000)
         }
-        return ((status >> 8) & 0xff, peak)
     }
 
     @Test func urlsAreShownWithoutTheirPassword() throws {
